@@ -1,0 +1,16 @@
+package io.wharf.plugin;
+
+import java.util.Map;
+
+/** What a started plugin may use of the broker. */
+public interface PluginContext {
+
+    /** Registers a listener for broker events; events arrive on a broker-owned thread, never a network loop. */
+    void addEventListener(BrokerEventListener listener);
+
+    /** This plugin's own settings: the map under {@code plugins.settings.<name>} in wharf.yaml (empty when absent). */
+    Map<String, Object> settings();
+
+    /** The broker's product version, e.g. {@code 0.1.0}. */
+    String brokerVersion();
+}

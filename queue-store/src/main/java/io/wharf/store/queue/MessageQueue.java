@@ -1,0 +1,42 @@
+package io.wharf.store.queue;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A queue as the front end sees it. Every method only posts work to the queue's own thread and returns at
+ * once; no caller ever blocks on a queue.
+ */
+public interface MessageQueue {
+
+    String name();
+
+    /**
+     * Stores a message. The future completes (on a store or queue thread) once the message is stored, and for a
+     * durable message on a durable queue only once it has been forced to disk. It fails when the store refuses it.
+     */
+    CompletableFuture<Void> enqueue(MessageHeader header, ByteBuffer payload);
+
+    void addConsumer(QueueConsumer consumer);
+
+    /** Detaches a consumer; messages it held unsettled go back to the queue as failed deliveries. */
+    void removeConsumer(QueueConsumer consumer);
+
+    /** Grants {@code credit} more messages to {@code consumer}. */
+    void addCredit(QueueConsumer consumer, int credit);
+
+    /** Delivers what it can within the consumer's credit, then answers {@link QueueConsumer#drained}. */
+    void drain(QueueConsumer consumer);
+
+    /** Settles a delivery made to {@code consumer}; unknown ids (already returned, already settled) are ignored. */
+    void settle(QueueConsumer consumer, long messageId, Outcome outcome);
+
+    /** Messages in the queue, delivered-but-unsettled included. Safe from any thread (may lag). */
+    long messageCount();
+
+    /** Safe from any thread (may lag). */
+    int consumerCount();
+
+    /** Stops the queue: consumers get nothing more; the log is closed. */
+    CompletableFuture<Void> close();
+}

@@ -11,5 +11,10 @@ public enum Outcome {
     /** modified{delivery-failed}: back to the head, delivery count + 1. */
     MODIFIED_FAILED,
     /** modified{undeliverable-here}: treated as {@link #REJECTED}, as RabbitMQ 4 does. */
-    MODIFIED_UNDELIVERABLE
+    MODIFIED_UNDELIVERABLE,
+    /**
+     * Never reached the consumer (its link lost the credit or closed while the message was on its way): back to
+     * the head exactly as it was, still counting as never acquired.
+     */
+    UNSENT
 }

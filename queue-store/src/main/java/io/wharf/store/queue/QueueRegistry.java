@@ -1,0 +1,61 @@
+package io.wharf.store.queue;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The queues of a virtual host by name. Lookups are lock-free reads of a concurrent map; creation of one name
+ * happens once even when two connections race to auto-create it.
+ */
+public final class QueueRegistry {
+
+    private final ConcurrentHashMap<String, ClassicQueue> queues = new ConcurrentHashMap<>();
+    private final QueueThreads threads;
+    private final Function<String, QueueLog> logFactory;
+
+    /**
+     * @param threads    where the queues run
+     * @param logFactory the log for a new queue of the given name
+     */
+    public QueueRegistry(QueueThreads threads, Function<String, QueueLog> logFactory) {
+        this.threads = threads;
+        this.logFactory = logFactory;
+    }
+
+    /** The queue, or null when there is none of that name. */
+    public MessageQueue get(String name) {
+        return queues.get(name);
+    }
+
+    /** The queue of that name, created (durable) when missing. */
+    public MessageQueue getOrCreate(String name) {
+        return queues.computeIfAbsent(name, n -> new ClassicQueue(n, true, logFactory.apply(n), threads.assign()));
+    }
+
+    /** Removes and closes a queue; its messages are gone. Returns false when there was no such queue. */
+    public boolean delete(String name) {
+        ClassicQueue queue = queues.remove(name);
+        if (queue == null) {
+            return false;
+        }
+        queue.close();
+        return true;
+    }
+
+    public Collection<? extends MessageQueue> all() {
+        return List.copyOf(queues.values());
+    }
+
+    /** Closes every queue; the future completes when all logs are closed. */
+    public CompletableFuture<Void> closeAll() {
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        for (ClassicQueue q : queues.values()) {
+            closing.add(q.close());
+        }
+        return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new));
+    }
+}

@@ -1,0 +1,320 @@
+package io.wharf.broker.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import io.wharf.amqp.sasl.PasswordHash;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Reads {@code wharf.yaml} plus {@code WHARF_*} environment overrides into a validated {@link BrokerConfig}.
+ *
+ * <p>The yaml is read into a tree and bound by hand rather than by databind, so that every error names the key and
+ * the value as written ({@code amqp.port: 70000 is not a port number (0..65535)}) and all errors are reported
+ * together in one {@link ConfigException}. Keys, defaults and ranges are listed in the config records' javadoc and
+ * in the shipped {@code conf/wharf.yaml}.
+ *
+ * <p>Relative paths ({@code data-dir}, {@code plugins.dir}) resolve against the current working directory of the
+ * broker process, not the config file's folder, and are returned absolute.
+ *
+ * <p>Every key whose value is a scalar, and {@code plugins.enabled} (comma-separated), can be overridden by an
+ * environment variable; see {@link #envVariables()} and {@link EnvOverrides}.
+ */
+public final class ConfigLoader {
+
+    /** The keys of each section, in the order the shipped wharf.yaml lists them. */
+    private static final Map<String, List<String>> SECTIONS = Map.of(
+            "amqp", List.of("host", "port", "max-frame-size-bytes", "channel-max", "idle-timeout-ms",
+                    "max-message-size-bytes", "link-credit-window", "node-name"),
+            "http", List.of("host", "port"),
+            "queues", List.of("auto-create"),
+            "auth", List.of("anonymous", "users"),
+            "plugins", List.of("dir", "enabled", "settings"));
+    private static final String DATA_DIR = "data-dir";
+    private static final List<String> TOP_LEVEL_KEYS = List.of("amqp", "http", DATA_DIR, "queues", "auth", "plugins");
+    private static final List<String> USER_KEYS = List.of("name", "password-hash", "loopback-only");
+    /** Keys holding a structure, which one environment string cannot express. */
+    private static final Set<String> NOT_FROM_ENV = Set.of("auth.users", "plugins.settings");
+    private static final Map<String, String> ENV_VARIABLES = EnvOverrides.variables(envKeys());
+
+    private static final String PORT_PROBLEM = "is not a port number (0..65535)";
+    private static final String HASH_HINT = "create one with `wharf hash-password`";
+
+    private static final YAMLMapper YAML = YAMLMapper.builder()
+            // A key written twice is almost always a mistake; jackson would silently keep the last one.
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            // yes/no/on/off as booleans is a YAML 1.1 trap (the Norway problem); only true/false are booleans here.
+            .enable(YAMLParser.Feature.PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS)
+            .build();
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * Reads and validates {@code file} (UTF-8). Relative paths in it resolve against the current working directory.
+     *
+     * @param env the environment, normally {@code System.getenv()}
+     * @throws ConfigException listing every problem, or the file's read or syntax error with its line
+     */
+    public static BrokerConfig load(Path file, Map<String, String> env) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(file.toString(), List.of("the file is not UTF-8 text"));
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), List.of("cannot read the file: " + e));
+        }
+        return read(text, file.toString(), env);
+    }
+
+    /** Like {@link #load} for yaml text already in hand; errors name no file. */
+    public static BrokerConfig parse(String yaml, Map<String, String> env) {
+        return read(yaml, null, env);
+    }
+
+    /** The configuration with every key at its default and no environment overrides. */
+    public static BrokerConfig defaults() {
+        return parse("", Map.of());
+    }
+
+    /**
+     * The environment variable for each key that has one ({@code amqp.port -> WHARF_AMQP_PORT}), in the order of
+     * the shipped wharf.yaml.
+     */
+    public static Map<String, String> envVariables() {
+        return ENV_VARIABLES;
+    }
+
+    private static BrokerConfig read(String yaml, String source, Map<String, String> env) {
+        Objects.requireNonNull(yaml, "yaml");
+        Objects.requireNonNull(env, "env");
+        JsonNode root = tree(yaml, source);
+        ValueReader reader = new ValueReader(new EnvOverrides(ENV_VARIABLES.keySet(), env));
+        if (!root.isMissingNode() && !root.isNull() && !root.isObject()) {
+            reader.error("the file must be a mapping of sections (amqp:, http:, ...), found "
+                    + ValueReader.show(root));
+            root = null;
+        } else if (root.isObject()) {
+            reader.checkKeys("", root, TOP_LEVEL_KEYS);
+        }
+
+        BrokerConfig config = new BrokerConfig(
+                amqp(reader, section(reader, root, "amqp")),
+                http(reader, section(reader, root, "http")),
+                reader.path(DATA_DIR, root, DATA_DIR, "data"),
+                queues(reader, section(reader, root, "queues")),
+                auth(reader, section(reader, root, "auth")),
+                plugins(reader, section(reader, root, "plugins")));
+        if (!reader.errors().isEmpty()) {
+            throw new ConfigException(source, reader.errors());
+        }
+        return config;
+    }
+
+    private static JsonNode tree(String yaml, String source) {
+        try {
+            JsonNode root = YAML.readTree(yaml);
+            return root == null ? YAML.missingNode() : root;
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(source, List.of(YamlSyntaxError.describe(e)));
+        }
+    }
+
+    private static ObjectNode section(ValueReader reader, JsonNode root, String name) {
+        return reader.section(name, root, name, SECTIONS.get(name));
+    }
+
+    private static AmqpConfig amqp(ValueReader r, ObjectNode s) {
+        return new AmqpConfig(
+                r.string("amqp.host", s, "host", "0.0.0.0"),
+                (int) r.integer("amqp.port", s, "port", 0, 65535, PORT_PROBLEM, 5672),
+                (int) r.integer("amqp.max-frame-size-bytes", s, "max-frame-size-bytes",
+                        512, Integer.MAX_VALUE, null, 1_048_576),
+                (int) r.integer("amqp.channel-max", s, "channel-max", 0, 65535, null, 2047),
+                (int) r.integer("amqp.idle-timeout-ms", s, "idle-timeout-ms", 0, Integer.MAX_VALUE, null, 60_000),
+                r.integer("amqp.max-message-size-bytes", s, "max-message-size-bytes",
+                        1, Long.MAX_VALUE, null, 16_777_216),
+                (int) r.integer("amqp.link-credit-window", s, "link-credit-window", 1, 1_000_000, null, 1000),
+                nodeName(r.string("amqp.node-name", s, "node-name", null)));
+    }
+
+    /** Looked up only when not configured: resolving the local host name can wait on DNS. */
+    private static String nodeName(String configured) {
+        if (configured != null) {
+            return configured;
+        }
+        try {
+            String host = InetAddress.getLocalHost().getHostName();
+            return "wharf@" + (host.isBlank() ? "localhost" : host);
+        } catch (IOException | SecurityException e) {
+            return "wharf@localhost";
+        }
+    }
+
+    private static HttpConfig http(ValueReader r, ObjectNode s) {
+        return new HttpConfig(
+                r.string("http.host", s, "host", "0.0.0.0"),
+                (int) r.integer("http.port", s, "port", 0, 65535, PORT_PROBLEM, 15672));
+    }
+
+    private static QueuesConfig queues(ValueReader r, ObjectNode s) {
+        return new QueuesConfig(r.bool("queues.auto-create", s, "auto-create", true));
+    }
+
+    private static AuthConfig auth(ValueReader r, ObjectNode s) {
+        return new AuthConfig(r.bool("auth.anonymous", s, "anonymous", true), users(r, s));
+    }
+
+    /** No users by default: a built-in password would be one every installation shares. */
+    private static List<UserConfig> users(ValueReader r, ObjectNode auth) {
+        ValueReader.Raw raw = r.raw("auth.users", auth, "users");
+        if (raw == null) {
+            return List.of();
+        }
+        if (!raw.node().isArray()) {
+            r.error(raw.label(), raw.node(), "is not a list of users");
+            return List.of();
+        }
+        List<UserConfig> users = new ArrayList<>();
+        Map<String, String> firstByName = new HashMap<>();
+        for (int i = 0; i < raw.node().size(); i++) {
+            String at = "auth.users[" + i + "]";
+            JsonNode entry = raw.node().get(i);
+            if (!entry.isObject()) {
+                r.error(at, entry, "is not a mapping (name, password-hash, loopback-only)");
+                continue;
+            }
+            r.checkKeys(at, entry, USER_KEYS);
+            String name = null;
+            if (r.raw(at + ".name", entry, "name") == null) {
+                r.error(at + ".name: missing");
+            } else {
+                name = r.string(at + ".name", entry, "name", null);
+            }
+            String hash = passwordHash(r, at, entry, name);
+            boolean loopbackOnly = r.bool(at + ".loopback-only", entry, "loopback-only", false);
+            if (name != null) {
+                String first = firstByName.putIfAbsent(name, at);
+                if (first != null) {
+                    r.error(at + ".name", entry.get("name"), "is a duplicate of " + first + ".name");
+                }
+            }
+            users.add(new UserConfig(name, hash, loopbackOnly));
+        }
+        return List.copyOf(users);
+    }
+
+    /** Never echoes the value: what fails here is most likely a password written in the clear. */
+    private static String passwordHash(ValueReader r, String at, JsonNode entry, String userName) {
+        String key = at + ".password-hash";
+        String user = userName == null ? "" : " (user \"" + userName + "\")";
+        JsonNode node = entry.get("password-hash");
+        if (node == null || node.isNull()) {
+            r.error(key + ": missing" + user + "; " + HASH_HINT);
+            return null;
+        }
+        if (!node.isTextual() || !PasswordHash.isValid(node.textValue())) {
+            r.error(key + ": not a Wharf password hash" + user + "; " + HASH_HINT);
+            return null;
+        }
+        return node.textValue();
+    }
+
+    private static PluginsConfig plugins(ValueReader r, ObjectNode s) {
+        return new PluginsConfig(
+                r.path("plugins.dir", s, "dir", "plugins"),
+                r.stringList("plugins.enabled", s, "enabled", List.of()),
+                pluginSettings(r, s));
+    }
+
+    /**
+     * Settings are opaque to the broker (each plugin validates its own), so values pass through as plain Java:
+     * String, Boolean, Integer/Long/BigInteger, Double, List, Map, or null.
+     */
+    private static Map<String, Map<String, Object>> pluginSettings(ValueReader r, ObjectNode plugins) {
+        ValueReader.Raw raw = r.raw("plugins.settings", plugins, "settings");
+        if (raw == null) {
+            return Map.of();
+        }
+        if (!raw.node().isObject()) {
+            r.error(raw.label(), raw.node(), "is not a mapping of plugin name to settings");
+            return Map.of();
+        }
+        Map<String, Map<String, Object>> settings = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> fields = raw.node().fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> plugin = fields.next();
+            JsonNode value = plugin.getValue();
+            if (value.isNull()) {
+                settings.put(plugin.getKey(), Map.of());
+            } else if (value.isObject()) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> map = (Map<String, Object>) plain(value);
+                settings.put(plugin.getKey(), map);
+            } else {
+                r.error("plugins.settings." + plugin.getKey(), value, "is not a mapping");
+            }
+        }
+        return Collections.unmodifiableMap(settings);
+    }
+
+    /** Unmodifiable, and keeping yaml order and nulls (which Map.copyOf / List.copyOf refuse). */
+    private static Object plain(JsonNode node) {
+        if (node.isObject()) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            node.fields().forEachRemaining(field -> map.put(field.getKey(), plain(field.getValue())));
+            return Collections.unmodifiableMap(map);
+        }
+        if (node.isArray()) {
+            List<Object> list = new ArrayList<>();
+            node.elements().forEachRemaining(element -> list.add(plain(element)));
+            return Collections.unmodifiableList(list);
+        }
+        if (node.isTextual()) {
+            return node.textValue();
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        if (node.isNumber()) {
+            return node.numberValue();
+        }
+        return null;
+    }
+
+    /** Every dotted key with a scalar (or comma-separated list) value, in wharf.yaml order. */
+    private static List<String> envKeys() {
+        List<String> keys = new ArrayList<>();
+        for (String top : TOP_LEVEL_KEYS) {
+            List<String> sectionKeys = SECTIONS.get(top);
+            if (sectionKeys == null) {
+                keys.add(top);
+                continue;
+            }
+            for (String key : sectionKeys) {
+                String dotted = top + "." + key;
+                if (!NOT_FROM_ENV.contains(dotted)) {
+                    keys.add(dotted);
+                }
+            }
+        }
+        return keys;
+    }
+}

@@ -5,10 +5,16 @@ import java.util.Map;
 /** What a started plugin may use of the broker. */
 public interface PluginContext {
 
-    /** Registers a listener for broker events; events arrive on a broker-owned thread, never a network loop. */
+    /**
+     * Registers a listener for broker events; events arrive on a broker-owned thread, never a network loop.
+     * Usually called from {@link WharfPlugin#start}; may be called later too. Ignored once the plugin has stopped.
+     */
     void addEventListener(BrokerEventListener listener);
 
-    /** This plugin's own settings: the map under {@code plugins.settings.<name>} in wharf.yaml (empty when absent). */
+    /**
+     * This plugin's own settings: the map under {@code plugins.settings.<name>} in wharf.yaml (empty when absent).
+     * Unmodifiable, nested maps and lists included.
+     */
     Map<String, Object> settings();
 
     /** The broker's product version, e.g. {@code 0.1.0}. */

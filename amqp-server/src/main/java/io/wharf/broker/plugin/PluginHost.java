@@ -1,0 +1,256 @@
+package io.wharf.broker.plugin;
+
+import io.wharf.broker.config.PluginsConfig;
+import io.wharf.plugin.BrokerEventListener;
+import io.wharf.plugin.ConnectionInfo;
+import io.wharf.plugin.PluginContext;
+import io.wharf.plugin.PublishedMessage;
+import io.wharf.plugin.WharfPlugin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Runs the enabled plugins for the life of the broker and feeds them broker events.
+ *
+ * <p>{@link #start} discovers plugins (class path, then one jar each in {@link PluginsConfig#dir()}) and starts those
+ * named in {@link PluginsConfig#enabled()}, in that order. The broker front end calls the {@link BrokerEventListener}
+ * methods from its network threads: they never block and cost two volatile reads while no plugin listens. Events are
+ * delivered in order on the {@code wharf-plugin-events} thread; when plugins fall more than
+ * {@value #EVENT_QUEUE_CAPACITY} events behind, further events are dropped and counted rather than slowing the broker.
+ *
+ * <p>A plugin that fails (discovery, {@code start}, a listener, {@code stop}) is logged and isolated; no method of
+ * this class throws because of a plugin.
+ */
+public final class PluginHost implements BrokerEventListener, AutoCloseable {
+
+    /** Undelivered events the host holds before it drops new ones. */
+    static final int EVENT_QUEUE_CAPACITY = 65_536;
+
+    /** How long {@link #close} waits for listeners to take the events still queued. */
+    static final long CLOSE_DRAIN_TIMEOUT_SECONDS = 5;
+
+    private static final Logger LOG = LoggerFactory.getLogger(PluginHost.class);
+
+    private final EventDispatcher events;
+    private final List<StartedPlugin> started;
+    private boolean closed;
+
+    private PluginHost(EventDispatcher events, List<StartedPlugin> started) {
+        this.events = events;
+        this.started = started;
+    }
+
+    /**
+     * Discovers plugins and starts the enabled ones. Never fails because of a plugin: problems are logged and the
+     * plugin concerned is left out.
+     *
+     * @param config        where to look for plugin jars, which plugins to start and their settings
+     * @param brokerVersion reported to plugins by {@link PluginContext#brokerVersion()}
+     * @param parent        the class loader to search for plugins first, and the parent of each plugin jar's loader
+     */
+    public static PluginHost start(PluginsConfig config, String brokerVersion, ClassLoader parent) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(brokerVersion, "brokerVersion");
+        Objects.requireNonNull(parent, "parent");
+        List<String> enabled = Objects.requireNonNullElse(config.enabled(), List.of());
+        Map<String, Map<String, Object>> settings = Objects.requireNonNullElse(config.settings(), Map.of());
+
+        Map<String, DiscoveredPlugin> discovered = PluginDiscovery.discover(config.dir(), parent);
+        // Started before any plugin, so that listeners registered in start() see the first events.
+        EventDispatcher events = EventDispatcher.start(EVENT_QUEUE_CAPACITY);
+        List<StartedPlugin> started = new ArrayList<>();
+        try {
+            Set<String> seen = new HashSet<>();
+            for (String name : enabled) {
+                if (!seen.add(name)) {
+                    LOG.warn("Plugin '{}' is listed more than once in plugins.enabled; starting it once", name);
+                    continue;
+                }
+                DiscoveredPlugin plugin = discovered.get(name);
+                if (plugin == null) {
+                    LOG.warn("Plugin '{}' is enabled in plugins.enabled but no plugin has that name (searched the"
+                            + " class path and {}); going on without it", name, describe(config.dir()));
+                    continue;
+                }
+                Context context = new Context(name, frozenSettings(settings.get(name)), brokerVersion, events);
+                if (startPlugin(plugin, context)) {
+                    started.add(new StartedPlugin(plugin, context));
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            // Not a plugin failure (those are caught per plugin) but a bug or a JVM error: undo what was started
+            // rather than leave plugins and the event thread running behind a broker that failed to start.
+            new PluginHost(events, List.copyOf(started)).close();
+            PluginDiscovery.closeUnused(discovered.values(), List.of());
+            throw e;
+        }
+        PluginDiscovery.closeUnused(discovered.values(), started.stream().map(StartedPlugin::plugin).toList());
+        return new PluginHost(events, List.copyOf(started));
+    }
+
+    /** The names of the plugins that started, in start order. */
+    public List<String> started() {
+        return started.stream().map(startedPlugin -> startedPlugin.plugin().name()).toList();
+    }
+
+    @Override
+    public void connectionOpened(ConnectionInfo connection) {
+        events.connectionOpened(connection);
+    }
+
+    @Override
+    public void connectionClosed(ConnectionInfo connection) {
+        events.connectionClosed(connection);
+    }
+
+    @Override
+    public void messagePublished(PublishedMessage message) {
+        events.messagePublished(message);
+    }
+
+    /**
+     * Stops taking events, delivers those already queued (waiting at most {@value #CLOSE_DRAIN_TIMEOUT_SECONDS} s),
+     * then stops the plugins in reverse start order and releases their jars. Idempotent.
+     *
+     * <p>Events are drained before the plugins stop, not after: {@link WharfPlugin#stop()} is then a plugin's
+     * last callback, so it can flush or close what its listeners write to without racing late events.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        events.close(Duration.ofSeconds(CLOSE_DRAIN_TIMEOUT_SECONDS));
+        for (int i = started.size() - 1; i >= 0; i--) {
+            StartedPlugin plugin = started.get(i);
+            plugin.context().revoke();
+            stopPlugin(plugin.plugin());
+        }
+        PluginDiscovery.closeUnused(started.stream().map(StartedPlugin::plugin).toList(), List.of());
+    }
+
+    private static boolean startPlugin(DiscoveredPlugin plugin, Context context) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        // Libraries inside a plugin jar often look things up through the context class loader.
+        thread.setContextClassLoader(plugin.classLoader());
+        try {
+            plugin.plugin().start(context);
+            LOG.info("Started plugin '{}' ({} from {})", plugin.name(), plugin.plugin().getClass().getName(),
+                    plugin.origin());
+            return true;
+        } catch (Exception | LinkageError e) {
+            context.revoke();
+            LOG.error("Plugin '{}' ({} from {}) failed to start; the broker goes on without it", plugin.name(),
+                    plugin.plugin().getClass().getName(), plugin.origin(), e);
+            return false;
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    private static void stopPlugin(DiscoveredPlugin plugin) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(plugin.classLoader());
+        try {
+            plugin.plugin().stop();
+            LOG.info("Stopped plugin '{}'", plugin.name());
+        } catch (Exception | LinkageError e) {
+            LOG.error("Plugin '{}' failed to stop cleanly", plugin.name(), e);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    private static String describe(Path dir) {
+        return dir == null ? "no plugins folder" : "plugins folder " + dir;
+    }
+
+    /**
+     * An unmodifiable deep copy: a plugin must not be able to change its settings under another reader, and YAML
+     * gives nested maps and lists. {@link Map#copyOf} would not do, it rejects the null values YAML allows.
+     */
+    private static Map<String, Object> frozenSettings(Map<String, Object> settings) {
+        if (settings == null) {
+            return Map.of();
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> frozen = (Map<String, Object>) frozen(settings);
+        return frozen;
+    }
+
+    private static Object frozen(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> copy = new LinkedHashMap<>();
+            map.forEach((key, entry) -> copy.put(key, frozen(entry)));
+            return Collections.unmodifiableMap(copy);
+        }
+        if (value instanceof List<?> list) {
+            List<Object> copy = new ArrayList<>(list.size());
+            list.forEach(entry -> copy.add(frozen(entry)));
+            return Collections.unmodifiableList(copy);
+        }
+        return value;
+    }
+
+    private record StartedPlugin(DiscoveredPlugin plugin, Context context) {
+    }
+
+    /**
+     * What one plugin sees of the broker. Revoked when its plugin fails to start or stops: listeners it registered
+     * are removed, and later registrations (say from a thread the plugin left running) are ignored.
+     */
+    private static final class Context implements PluginContext {
+
+        private final String pluginName;
+        private final Map<String, Object> settings;
+        private final String brokerVersion;
+        private final EventDispatcher events;
+        private boolean revoked;
+
+        Context(String pluginName, Map<String, Object> settings, String brokerVersion, EventDispatcher events) {
+            this.pluginName = pluginName;
+            this.settings = settings;
+            this.brokerVersion = brokerVersion;
+            this.events = events;
+        }
+
+        @Override
+        public synchronized void addEventListener(BrokerEventListener listener) {
+            Objects.requireNonNull(listener, "listener");
+            if (revoked) {
+                LOG.warn("Plugin '{}' registered an event listener after it stopped or failed; ignored", pluginName);
+                return;
+            }
+            events.add(this, pluginName, listener);
+        }
+
+        @Override
+        public Map<String, Object> settings() {
+            return settings;
+        }
+
+        @Override
+        public String brokerVersion() {
+            return brokerVersion;
+        }
+
+        synchronized void revoke() {
+            revoked = true;
+            events.removeAll(this);
+        }
+    }
+}

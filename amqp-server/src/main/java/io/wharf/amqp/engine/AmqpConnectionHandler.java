@@ -1,0 +1,483 @@
+package io.wharf.amqp.engine;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.wharf.amqp.sasl.SaslAuthenticator;
+import io.wharf.plugin.ConnectionInfo;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.qpid.proton.Proton;
+import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.amqp.transport.AmqpError;
+import org.apache.qpid.proton.amqp.transport.ConnectionError;
+import org.apache.qpid.proton.amqp.transport.ErrorCondition;
+import org.apache.qpid.proton.engine.Collector;
+import org.apache.qpid.proton.engine.Connection;
+import org.apache.qpid.proton.engine.Delivery;
+import org.apache.qpid.proton.engine.EndpointState;
+import org.apache.qpid.proton.engine.Event;
+import org.apache.qpid.proton.engine.Link;
+import org.apache.qpid.proton.engine.Receiver;
+import org.apache.qpid.proton.engine.Sasl;
+import org.apache.qpid.proton.engine.SaslListener;
+import org.apache.qpid.proton.engine.Sender;
+import org.apache.qpid.proton.engine.Session;
+import org.apache.qpid.proton.engine.Transport;
+import org.apache.qpid.proton.engine.TransportException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: bytes in to the proton-j transport, collector drained in one switch, bytes out once per
+ * read batch. Every proton-j object of the connection is touched only on this channel's event loop; work that
+ * comes back from queue or store threads is posted to the loop first ({@link #runOnLoop}).
+ */
+public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AmqpConnectionHandler.class);
+    private static final String DEFAULT_VHOST = "/";
+
+    private final EngineContext context;
+    private final boolean saslLayer;
+
+    private ChannelHandlerContext ctx;
+    private Transport transport;
+    private Connection connection;
+    private Collector collector;
+    private String user;
+    private String vhost = DEFAULT_VHOST;
+    private ConnectionInfo info;
+    private final List<ConsumerLink> consumers = new ArrayList<>();
+    private final List<ProducerLink> producers = new ArrayList<>();
+    private boolean flushScheduled;
+    private boolean closeWhenFlushed;
+    private boolean channelClosing;
+    private boolean cleanedUp;
+    private ScheduledFuture<?> tickTask;
+
+    /**
+     * @param saslLayer true when the client opened with the SASL protocol header; false for a bare AMQP header
+     *                  (allowed only with anonymous access on)
+     */
+    public AmqpConnectionHandler(EngineContext context, boolean saslLayer) {
+        this.context = context;
+        this.saslLayer = saslLayer;
+    }
+
+    EngineContext context() {
+        return context;
+    }
+
+    String connectionId() {
+        return info == null ? "(not open)" : info.id();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        transport = Proton.transport();
+        transport.setMaxFrameSize(context.amqp().maxFrameSizeBytes());
+        transport.setChannelMax(context.amqp().channelMax());
+        transport.setIdleTimeout(context.amqp().idleTimeoutMs());
+        transport.setEmitFlowEventOnSend(false);
+        if (saslLayer) {
+            Sasl sasl = transport.sasl();
+            sasl.server();
+            sasl.setMechanisms(context.authenticator().mechanisms());
+            sasl.setListener(new SaslServer());
+        } else {
+            user = SaslAuthenticator.ANONYMOUS_USER;
+        }
+        connection = Proton.connection();
+        collector = Proton.collector();
+        connection.collect(collector);
+        transport.bind(connection);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf in = (ByteBuf) msg;
+        try {
+            while (in.isReadable()) {
+                int capacity = transport.capacity();
+                if (capacity <= 0) {
+                    // Input side closed (after an error or a close): what follows is ignored.
+                    break;
+                }
+                ByteBuffer tail = transport.tail();
+                int n = Math.min(capacity, in.readableBytes());
+                int limit = tail.limit();
+                tail.limit(tail.position() + n);
+                in.readBytes(tail);
+                tail.limit(limit);
+                transport.process();
+                processEvents();
+            }
+        } catch (TransportException e) {
+            // Framing or decode error: proton-j has set the condition and queued the close frame.
+            LOG.info("Connection {} from {}: protocol error: {}", connectionId(), ctx.channel().remoteAddress(),
+                    e.getMessage());
+            closeWhenFlushed = true;
+            processEvents();
+        } catch (RuntimeException e) {
+            LOG.error("Connection {}: internal error; closing it", connectionId(), e);
+            failConnection(AmqpError.INTERNAL_ERROR, "internal error: " + e);
+        } finally {
+            in.release();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            flush();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cleanUp();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("Connection {}: {}", connectionId(), cause.toString());
+        ctx.close();
+    }
+
+    /** Runs {@code task} on this connection's event loop, then flushes. Safe from any thread. */
+    void runOnLoop(Runnable task) {
+        ctx.executor().execute(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("Connection {}: internal error; closing it", connectionId(), e);
+                failConnection(AmqpError.INTERNAL_ERROR, "internal error: " + e);
+            }
+            scheduleFlush();
+        });
+    }
+
+    /** Asks for one flush at the end of the current loop turn (coalesced). Loop thread only. */
+    void scheduleFlush() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            ctx.executor().execute(this::flush);
+        }
+    }
+
+    /**
+     * Closes the connection as the broker stops: a close frame with amqp:connection:forced, then the socket.
+     * Safe from any thread.
+     */
+    public void closeForShutdown() {
+        ctx.executor().execute(() -> {
+            if (connection.getLocalState() == EndpointState.ACTIVE) {
+                connection.setCondition(new ErrorCondition(ConnectionError.CONNECTION_FORCED,
+                        "the broker is shutting down"));
+                connection.close();
+                closeWhenFlushed = true;
+                flush();
+            } else {
+                ctx.close();
+            }
+        });
+    }
+
+    private void failConnection(Symbol condition, String description) {
+        if (connection.getLocalState() != EndpointState.CLOSED) {
+            connection.setCondition(new ErrorCondition(condition, description));
+            if (connection.getLocalState() == EndpointState.UNINITIALIZED) {
+                connection.open();
+            }
+            connection.close();
+        }
+        closeWhenFlushed = true;
+        scheduleFlush();
+    }
+
+    private void flush() {
+        flushScheduled = false;
+        if (channelClosing) {
+            return;
+        }
+        try {
+            processEvents();
+        } catch (RuntimeException e) {
+            LOG.error("Connection {}: internal error; closing it", connectionId(), e);
+            connection.setCondition(new ErrorCondition(AmqpError.INTERNAL_ERROR, "internal error: " + e));
+            connection.close();
+            closeWhenFlushed = true;
+        }
+        writeOutput();
+    }
+
+    private void writeOutput() {
+        boolean wrote = false;
+        boolean endOfOutput = false;
+        while (ctx.channel().isWritable() || closeWhenFlushed) {
+            int pending = transport.pending();
+            if (pending < 0) {
+                endOfOutput = true;
+                break;
+            }
+            if (pending == 0) {
+                break;
+            }
+            // head() runs the output writer again and may hold more than pending() said: copy and pop
+            // exactly what it holds, or the surplus would be sent twice.
+            ByteBuffer head = transport.head();
+            int size = head.remaining();
+            ByteBuf out = ctx.alloc().ioBuffer(size);
+            out.writeBytes(head);
+            transport.pop(size);
+            ctx.write(out, ctx.voidPromise());
+            wrote = true;
+        }
+        if (wrote) {
+            ctx.flush();
+        }
+        if ((endOfOutput || (closeWhenFlushed && transport.pending() <= 0)) && !channelClosing) {
+            channelClosing = true;
+            ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void processEvents() {
+        Event event;
+        while ((event = collector.peek()) != null) {
+            try {
+                handle(event);
+            } finally {
+                collector.pop();
+            }
+        }
+    }
+
+    private void handle(Event event) {
+        switch (event.getType()) {
+            case CONNECTION_REMOTE_OPEN -> onConnectionOpen();
+            case CONNECTION_REMOTE_CLOSE -> onConnectionClose();
+            case SESSION_REMOTE_OPEN -> onSessionOpen(event.getSession());
+            case SESSION_REMOTE_CLOSE -> onSessionClose(event.getSession());
+            case LINK_REMOTE_OPEN -> onLinkOpen(event.getLink());
+            case LINK_REMOTE_DETACH, LINK_REMOTE_CLOSE -> onLinkClose(event.getLink(),
+                    event.getType() == Event.Type.LINK_REMOTE_CLOSE);
+            case LINK_FLOW -> {
+                if (event.getLink().getContext() instanceof ConsumerLink consumer) {
+                    consumer.onFlow();
+                }
+            }
+            case DELIVERY -> onDelivery(event.getDelivery());
+            case TRANSPORT_ERROR -> {
+                ErrorCondition condition = transport.getCondition();
+                LOG.info("Connection {}: transport error {}", connectionId(), condition);
+                closeWhenFlushed = true;
+            }
+            case TRANSPORT_CLOSED -> closeWhenFlushed = true;
+            default -> {
+                // Ignored: *_INIT, *_BOUND, *_LOCAL_*, *_FINAL, TRANSPORT, TRANSPORT_HEAD/TAIL_CLOSED,
+                // and reactor events; the remote-side events above carry everything we act on.
+            }
+        }
+    }
+
+    private void onConnectionOpen() {
+        String hostname = connection.getRemoteHostname();
+        if (hostname != null && hostname.startsWith("vhost:")) {
+            vhost = hostname.substring("vhost:".length());
+        }
+        connection.setContainer(context.amqp().nodeName());
+        connection.setProperties(context.openProperties());
+        connection.setOfferedCapabilities(context.offeredCapabilities());
+        if (!DEFAULT_VHOST.equals(vhost)) {
+            connection.open();
+            failConnection(AmqpError.NOT_FOUND, "virtual host '" + vhost + "' does not exist");
+            return;
+        }
+        connection.open();
+        info = new ConnectionInfo("conn-" + context.connectionIds().incrementAndGet(),
+                String.valueOf(ctx.channel().remoteAddress()), user, vhost, connection.getRemoteContainer());
+        LOG.debug("Connection {} opened by {} from {}", info.id(), user, info.remoteAddress());
+        context.events().connectionOpened(info);
+        tick();
+    }
+
+    private void onConnectionClose() {
+        cleanUp();
+        connection.close();
+        closeWhenFlushed = true;
+    }
+
+    private void onSessionOpen(Session session) {
+        session.open();
+    }
+
+    private void onSessionClose(Session session) {
+        // proton-j raises no link events when a whole session ends: detach its links here.
+        for (ConsumerLink consumer : new ArrayList<>(consumers)) {
+            if (consumer.link().getSession() == session) {
+                consumer.close();
+                consumers.remove(consumer);
+            }
+        }
+        for (ProducerLink producer : new ArrayList<>(producers)) {
+            if (producer.link().getSession() == session) {
+                producer.close();
+                producers.remove(producer);
+            }
+        }
+        session.close();
+    }
+
+    private void onLinkOpen(Link link) {
+        if (link instanceof Receiver receiver) {
+            ProducerLink producer = ProducerLink.open(this, receiver);
+            if (producer != null) {
+                producers.add(producer);
+            }
+        } else {
+            ConsumerLink consumer = ConsumerLink.open(this, (Sender) link);
+            if (consumer != null) {
+                consumers.add(consumer);
+            }
+        }
+    }
+
+    private void onLinkClose(Link link, boolean closed) {
+        Object owner = link.getContext();
+        if (owner instanceof ConsumerLink consumer) {
+            consumer.close();
+            consumers.remove(consumer);
+        } else if (owner instanceof ProducerLink producer) {
+            producer.close();
+            producers.remove(producer);
+        }
+        if (link.getLocalState() != EndpointState.CLOSED) {
+            if (closed) {
+                link.close();
+            } else {
+                link.detach();
+            }
+        }
+        link.free();
+    }
+
+    private void onDelivery(Delivery delivery) {
+        Object owner = delivery.getLink().getContext();
+        if (owner instanceof ProducerLink producer) {
+            producer.onTransfer(delivery);
+        } else if (owner instanceof ConsumerLink consumer) {
+            consumer.onDisposition(delivery);
+        }
+    }
+
+    /** Refuses a link at attach: a reply attach with a null terminus, then a detach carrying the error. */
+    static void refuse(Link link, Symbol condition, String description) {
+        if (link instanceof Receiver) {
+            link.setTarget(null);
+            link.setSource(link.getRemoteSource());
+        } else {
+            link.setSource(null);
+            link.setTarget(link.getRemoteTarget());
+        }
+        link.setCondition(new ErrorCondition(condition, description));
+        link.open();
+        link.close();
+    }
+
+    /** Drives idle timeouts: proton-j says when it next needs the clock (heartbeats out, idle check in). */
+    private void tick() {
+        tickTask = null;
+        if (channelClosing || cleanedUp) {
+            return;
+        }
+        long now = TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+        long deadline = transport.tick(now);
+        scheduleFlush();
+        if (deadline != 0) {
+            tickTask = ctx.executor().schedule(this::tick, Math.max(1, deadline - now), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void cleanUp() {
+        if (cleanedUp) {
+            return;
+        }
+        cleanedUp = true;
+        if (tickTask != null) {
+            tickTask.cancel(false);
+        }
+        for (ConsumerLink consumer : consumers) {
+            consumer.close();
+        }
+        consumers.clear();
+        for (ProducerLink producer : producers) {
+            producer.close();
+        }
+        producers.clear();
+        if (info != null) {
+            context.events().connectionClosed(info);
+            LOG.debug("Connection {} closed", info.id());
+        }
+    }
+
+    /** SASL server side: checks the sasl-init off the loop, answers the outcome on it. */
+    private final class SaslServer implements SaslListener {
+
+        @Override
+        public void onSaslInit(Sasl sasl, Transport transport) {
+            String[] mechanisms = sasl.getRemoteMechanisms();
+            String mechanism = mechanisms.length == 0 ? null : mechanisms[0];
+            byte[] response = new byte[Math.max(0, sasl.pending())];
+            sasl.recv(response, 0, response.length);
+            InetAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress isa
+                    ? isa.getAddress() : null;
+            context.authenticator().authenticate(mechanism, response, remote).whenComplete((name, error) ->
+                    ctx.executor().execute(() -> {
+                        if (name != null && error == null) {
+                            user = name;
+                            sasl.done(Sasl.SaslOutcome.PN_SASL_OK);
+                        } else {
+                            LOG.info("Login refused for a connection from {} (mechanism {})",
+                                    ctx.channel().remoteAddress(), mechanism);
+                            sasl.done(Sasl.SaslOutcome.PN_SASL_AUTH);
+                            closeWhenFlushed = true;
+                        }
+                        flush();
+                    }));
+        }
+
+        @Override
+        public void onSaslResponse(Sasl sasl, Transport transport) {
+            // PLAIN and ANONYMOUS finish in the init frame; there are no challenges to answer.
+        }
+
+        @Override
+        public void onSaslMechanisms(Sasl sasl, Transport transport) {
+            // client-side event
+        }
+
+        @Override
+        public void onSaslChallenge(Sasl sasl, Transport transport) {
+            // client-side event
+        }
+
+        @Override
+        public void onSaslOutcome(Sasl sasl, Transport transport) {
+            // client-side event
+        }
+    }
+}

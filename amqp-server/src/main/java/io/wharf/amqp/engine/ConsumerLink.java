@@ -1,0 +1,257 @@
+package io.wharf.amqp.engine;
+
+import io.wharf.amqp.address.AddressResolver.Resolution;
+import io.wharf.amqp.message.MalformedMessageException;
+import io.wharf.amqp.message.MessageView;
+import io.wharf.store.queue.MessageQueue;
+import io.wharf.store.queue.Outcome;
+import io.wharf.store.queue.QueueConsumer;
+import io.wharf.store.queue.QueueDelivery;
+import java.nio.ByteBuffer;
+import java.util.UUID;
+import org.apache.qpid.proton.amqp.messaging.Accepted;
+import org.apache.qpid.proton.amqp.messaging.Modified;
+import org.apache.qpid.proton.amqp.messaging.Rejected;
+import org.apache.qpid.proton.amqp.messaging.Released;
+import org.apache.qpid.proton.amqp.messaging.Source;
+import org.apache.qpid.proton.amqp.transport.AmqpError;
+import org.apache.qpid.proton.amqp.transport.DeliveryState;
+import org.apache.qpid.proton.amqp.transport.ReceiverSettleMode;
+import org.apache.qpid.proton.amqp.transport.SenderSettleMode;
+import org.apache.qpid.proton.codec.ReadableBuffer;
+import org.apache.qpid.proton.engine.Delivery;
+import org.apache.qpid.proton.engine.EndpointState;
+import org.apache.qpid.proton.engine.Sender;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A client's receiving link (our sender) on a queue. The link's credit is mirrored to the queue as grants;
+ * messages come back from the queue thread and are sent on the loop. {@code requested} counts grants the queue
+ * may still use, so a credit update asks only for the difference. Event-loop confined except
+ * {@link #deliver} and {@link #drained}, which the queue calls and which only post to the loop.
+ */
+final class ConsumerLink implements QueueConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumerLink.class);
+
+    private final AmqpConnectionHandler connection;
+    private final Sender sender;
+    private final MessageQueue queue;
+    private final boolean presettled;
+    /** Set for a dynamic (temporary) queue: deleted when this link goes. */
+    private final boolean ownsQueue;
+
+    private int requested;
+    private boolean draining;
+    private boolean closed;
+
+    private ConsumerLink(AmqpConnectionHandler connection, Sender sender, MessageQueue queue, boolean presettled,
+            boolean ownsQueue) {
+        this.connection = connection;
+        this.sender = sender;
+        this.queue = queue;
+        this.presettled = presettled;
+        this.ownsQueue = ownsQueue;
+    }
+
+    /** Answers a client's attach of a receiving link; returns null when the link was refused. */
+    static ConsumerLink open(AmqpConnectionHandler connection, Sender sender) {
+        if (!(sender.getRemoteSource() instanceof Source source)) {
+            AmqpConnectionHandler.refuse(sender, AmqpError.INVALID_FIELD, "a receiving link needs a source");
+            return null;
+        }
+        MessageQueue queue;
+        boolean dynamic = source.getDynamic();
+        if (dynamic) {
+            String name = "amq.gen-" + UUID.randomUUID();
+            queue = connection.context().queues().getOrCreate(name);
+            Source reply = copyOf(source);
+            reply.setAddress("/queues/" + name);
+            source = reply;
+        } else {
+            String address = source.getAddress();
+            if (address == null) {
+                AmqpConnectionHandler.refuse(sender, AmqpError.INVALID_FIELD, "the source has no address");
+                return null;
+            }
+            Resolution resolution = connection.context().addresses().forConsume(address);
+            if (!resolution.ok()) {
+                AmqpConnectionHandler.refuse(sender, resolution.errorCondition(), resolution.error());
+                return null;
+            }
+            queue = resolution.queue();
+        }
+        boolean presettled = sender.getRemoteSenderSettleMode() == SenderSettleMode.SETTLED;
+        sender.setSource(source);
+        sender.setTarget(sender.getRemoteTarget());
+        sender.setSenderSettleMode(presettled ? SenderSettleMode.SETTLED : SenderSettleMode.UNSETTLED);
+        sender.setReceiverSettleMode(ReceiverSettleMode.FIRST);
+        ConsumerLink consumer = new ConsumerLink(connection, sender, queue, presettled, dynamic);
+        sender.setContext(consumer);
+        sender.open();
+        queue.addConsumer(consumer);
+        return consumer;
+    }
+
+    private static Source copyOf(Source source) {
+        Source copy = new Source();
+        copy.setDurable(source.getDurable());
+        copy.setExpiryPolicy(source.getExpiryPolicy());
+        copy.setTimeout(source.getTimeout());
+        copy.setDynamic(source.getDynamic());
+        copy.setDynamicNodeProperties(source.getDynamicNodeProperties());
+        copy.setDistributionMode(source.getDistributionMode());
+        copy.setFilter(source.getFilter());
+        copy.setDefaultOutcome(source.getDefaultOutcome());
+        copy.setOutcomes(source.getOutcomes());
+        copy.setCapabilities(source.getCapabilities());
+        return copy;
+    }
+
+    Sender link() {
+        return sender;
+    }
+
+    // ---- called by the queue, on its thread ----
+
+    @Override
+    public void deliver(QueueDelivery delivery) {
+        connection.runOnLoop(() -> send(delivery));
+    }
+
+    @Override
+    public void drained(int unusedCredit) {
+        connection.runOnLoop(() -> finishDrain(unusedCredit));
+    }
+
+    // ---- event loop ----
+
+    /** The peer changed the link's credit or drain flag. */
+    void onFlow() {
+        if (closed) {
+            return;
+        }
+        int want = sender.getCredit() - requested;
+        if (want > 0) {
+            requested += want;
+            queue.addCredit(this, want);
+        }
+        if (sender.getDrain() && !draining) {
+            draining = true;
+            queue.drain(this);
+        }
+    }
+
+    private void send(QueueDelivery delivery) {
+        requested--;
+        if (closed) {
+            // The queue took the message back when this consumer was removed.
+            return;
+        }
+        if (sender.getCredit() <= 0 || sender.getLocalState() != EndpointState.ACTIVE) {
+            // The peer lowered its credit while this message was on its way.
+            queue.settle(this, delivery.messageId(), Outcome.UNSENT);
+            return;
+        }
+        Delivery out = sender.delivery(tag(delivery.messageId()));
+        sender.sendNoCopy(ReadableBuffer.ByteBufferReader.wrap(encoded(delivery)));
+        sender.advance();
+        if (presettled) {
+            out.settle();
+            queue.settle(this, delivery.messageId(), Outcome.ACCEPTED);
+        }
+    }
+
+    /** The stored bytes, with a rewritten header when the delivery state differs from a first delivery. */
+    private static ByteBuffer encoded(QueueDelivery delivery) {
+        ByteBuffer payload = delivery.payload();
+        if (delivery.deliveryCount() == 0 && delivery.firstAcquirer()) {
+            return payload;
+        }
+        try {
+            ByteBuffer[] parts = MessageView.parse(payload).withDeliveryState(delivery.deliveryCount(),
+                    delivery.firstAcquirer());
+            int size = 0;
+            for (ByteBuffer part : parts) {
+                size += part.remaining();
+            }
+            ByteBuffer joined = ByteBuffer.allocate(size);
+            for (ByteBuffer part : parts) {
+                joined.put(part.duplicate());
+            }
+            return joined.flip();
+        } catch (MalformedMessageException e) {
+            // Stored messages were validated on the way in; send what we have rather than lose it.
+            LOG.warn("Stored message {} could not be re-read to update its header: {}", delivery.messageId(),
+                    e.getMessage());
+            return payload;
+        }
+    }
+
+    private void finishDrain(int unusedCredit) {
+        requested -= unusedCredit;
+        draining = false;
+        if (!closed && sender.getLocalState() == EndpointState.ACTIVE) {
+            sender.drained();
+        }
+    }
+
+    /** The peer updated a delivery's state (its outcome) or settled it. */
+    void onDisposition(Delivery delivery) {
+        DeliveryState state = delivery.getRemoteState();
+        if (!delivery.remotelySettled() && !(state instanceof org.apache.qpid.proton.amqp.messaging.Outcome)) {
+            return;
+        }
+        queue.settle(this, messageId(delivery.getTag()), outcome(state));
+        delivery.settle();
+    }
+
+    private static Outcome outcome(DeliveryState state) {
+        if (state instanceof Accepted || state == null) {
+            // Settled without an outcome: the client is done with it, as with accepted.
+            return Outcome.ACCEPTED;
+        }
+        if (state instanceof Released) {
+            return Outcome.RELEASED;
+        }
+        if (state instanceof Rejected) {
+            return Outcome.REJECTED;
+        }
+        if (state instanceof Modified modified) {
+            if (Boolean.TRUE.equals(modified.getUndeliverableHere())) {
+                return Outcome.MODIFIED_UNDELIVERABLE;
+            }
+            return Boolean.TRUE.equals(modified.getDeliveryFailed()) ? Outcome.MODIFIED_FAILED : Outcome.RELEASED;
+        }
+        return Outcome.RELEASED;
+    }
+
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        queue.removeConsumer(this);
+        if (ownsQueue) {
+            connection.context().queues().delete(queue.name());
+        }
+    }
+
+    private static byte[] tag(long messageId) {
+        byte[] tag = new byte[8];
+        for (int i = 7; i >= 0; i--) {
+            tag[i] = (byte) messageId;
+            messageId >>>= 8;
+        }
+        return tag;
+    }
+
+    private static long messageId(byte[] tag) {
+        long id = 0;
+        for (byte b : tag) {
+            id = id << 8 | (b & 0xff);
+        }
+        return id;
+    }
+}

@@ -1,0 +1,221 @@
+package io.wharf.amqp.engine;
+
+import io.wharf.amqp.address.AddressResolver.Resolution;
+import io.wharf.amqp.message.MalformedMessageException;
+import io.wharf.amqp.message.MessageView;
+import io.wharf.plugin.PublishedMessage;
+import io.wharf.store.queue.MessageHeader;
+import io.wharf.store.queue.MessageQueue;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.amqp.UnsignedLong;
+import org.apache.qpid.proton.amqp.messaging.Accepted;
+import org.apache.qpid.proton.amqp.messaging.Rejected;
+import org.apache.qpid.proton.amqp.messaging.Target;
+import org.apache.qpid.proton.amqp.transaction.Coordinator;
+import org.apache.qpid.proton.amqp.transport.AmqpError;
+import org.apache.qpid.proton.amqp.transport.ErrorCondition;
+import org.apache.qpid.proton.amqp.transport.LinkError;
+import org.apache.qpid.proton.amqp.transport.ReceiverSettleMode;
+import org.apache.qpid.proton.engine.Delivery;
+import org.apache.qpid.proton.engine.EndpointState;
+import org.apache.qpid.proton.engine.Receiver;
+
+/**
+ * A client's sending link (our receiver): reassembles multi-frame transfers, stores each message in its queue and
+ * settles it once stored ({@code accepted} only after the store says so). Credit is topped up as stores complete,
+ * so a producer never has more than {@code amqp.link-credit-window} messages outstanding on a link.
+ * Event-loop confined.
+ */
+final class ProducerLink {
+
+    private final AmqpConnectionHandler connection;
+    private final Receiver receiver;
+    private final String targetAddress;
+    /** The target's queue; null on the anonymous relay, where each message's {@code to} decides. */
+    private final MessageQueue targetQueue;
+    private final int creditWindow;
+    private final long maxMessageSizeBytes;
+
+    private byte[] partial = new byte[0];
+    private int partialLength;
+    private int pendingStores;
+    private boolean closed;
+
+    private ProducerLink(AmqpConnectionHandler connection, Receiver receiver, String targetAddress,
+            MessageQueue targetQueue) {
+        this.connection = connection;
+        this.receiver = receiver;
+        this.targetAddress = targetAddress;
+        this.targetQueue = targetQueue;
+        this.creditWindow = connection.context().amqp().linkCreditWindow();
+        this.maxMessageSizeBytes = connection.context().amqp().maxMessageSizeBytes();
+    }
+
+    /** Answers a client's attach of a sending link; returns null when the link was refused. */
+    static ProducerLink open(AmqpConnectionHandler connection, Receiver receiver) {
+        org.apache.qpid.proton.amqp.transport.Target remoteTarget = receiver.getRemoteTarget();
+        if (remoteTarget instanceof Coordinator) {
+            AmqpConnectionHandler.refuse(receiver, AmqpError.NOT_IMPLEMENTED, "transactions are not supported yet");
+            return null;
+        }
+        String address = remoteTarget instanceof Target target ? target.getAddress() : null;
+        MessageQueue queue = null;
+        if (address != null) {
+            Resolution resolution = connection.context().addresses().forPublish(address);
+            if (!resolution.ok()) {
+                AmqpConnectionHandler.refuse(receiver, resolution.errorCondition(), resolution.error());
+                return null;
+            }
+            queue = resolution.queue();
+        }
+        receiver.setTarget(remoteTarget);
+        receiver.setSource(receiver.getRemoteSource());
+        receiver.setSenderSettleMode(receiver.getRemoteSenderSettleMode());
+        receiver.setReceiverSettleMode(ReceiverSettleMode.FIRST);
+        receiver.setMaxMessageSize(UnsignedLong.valueOf(connection.context().amqp().maxMessageSizeBytes()));
+        ProducerLink producer = new ProducerLink(connection, receiver, address, queue);
+        receiver.setContext(producer);
+        receiver.open();
+        producer.topUpCredit();
+        return producer;
+    }
+
+    Receiver link() {
+        return receiver;
+    }
+
+    void onTransfer(Delivery delivery) {
+        if (closed) {
+            return;
+        }
+        if (delivery.isAborted()) {
+            partialLength = 0;
+            delivery.settle();
+            return;
+        }
+        int pending = delivery.pending();
+        if (pending > 0) {
+            if ((long) partialLength + pending > maxMessageSizeBytes) {
+                closeWithError(LinkError.MESSAGE_SIZE_EXCEEDED, "message larger than the maximum of "
+                        + maxMessageSizeBytes + " bytes (amqp.max-message-size-bytes)");
+                return;
+            }
+            if (partial.length < partialLength + pending) {
+                partial = Arrays.copyOf(partial, Math.max(partialLength + pending, partial.length * 2));
+            }
+            partialLength += receiver.recv(partial, partialLength, pending);
+        }
+        if (delivery.isPartial()) {
+            return;
+        }
+        receiver.advance();
+        // Hand the bytes over whole: the store keeps them; a fresh buffer for the next message.
+        byte[] bytes = partial.length == partialLength ? partial : Arrays.copyOf(partial, partialLength);
+        partial = new byte[0];
+        partialLength = 0;
+        boolean presettled = delivery.remotelySettled();
+        if (presettled) {
+            delivery.settle();
+        }
+        publish(delivery, ByteBuffer.wrap(bytes), presettled);
+    }
+
+    private void publish(Delivery delivery, ByteBuffer message, boolean presettled) {
+        MessageView view;
+        try {
+            view = MessageView.parse(message);
+        } catch (MalformedMessageException e) {
+            settleRejected(delivery, presettled, AmqpError.DECODE_ERROR, "malformed message: " + e.getMessage());
+            return;
+        }
+        MessageQueue queue = targetQueue;
+        String address = targetAddress;
+        if (queue == null) {
+            address = view.to();
+            if (address == null) {
+                settleRejected(delivery, presettled, AmqpError.PRECONDITION_FAILED,
+                        "a message on the anonymous relay needs a 'to' address");
+                return;
+            }
+            Resolution resolution = connection.context().addresses().forPublish(address);
+            if (!resolution.ok()) {
+                Symbol condition = resolution.errorCondition() == AmqpError.INVALID_FIELD
+                        ? AmqpError.PRECONDITION_FAILED : resolution.errorCondition();
+                settleRejected(delivery, presettled, condition, resolution.error());
+                return;
+            }
+            queue = resolution.queue();
+        }
+        MessageHeader header = new MessageHeader(expiryTimeMs(view), 0, view.priority(), 0, view.durable());
+        int sizeBytes = message.remaining();
+        String publishedTo = address;
+        String queueName = queue.name();
+        pendingStores++;
+        queue.enqueue(header, message).whenComplete((ok, error) -> connection.runOnLoop(() -> {
+            pendingStores--;
+            if (error == null) {
+                connection.context().events().messagePublished(new PublishedMessage(
+                        connection.connectionId(), publishedTo, queueName, sizeBytes, presettled));
+            }
+            if (!presettled && !closed && receiver.getLocalState() == EndpointState.ACTIVE) {
+                if (error == null) {
+                    delivery.disposition(Accepted.getInstance());
+                } else {
+                    delivery.disposition(rejected(AmqpError.INTERNAL_ERROR, "not stored: " + error.getMessage()));
+                }
+                delivery.settle();
+            }
+            topUpCredit();
+        }));
+        topUpCredit();
+    }
+
+    private static long expiryTimeMs(MessageView view) {
+        long absolute = view.absoluteExpiryTimeMs();
+        long ttl = view.ttlMs();
+        long fromTtl = ttl > 0 ? System.currentTimeMillis() + ttl : 0;
+        if (absolute > 0 && fromTtl > 0) {
+            return Math.min(absolute, fromTtl);
+        }
+        return Math.max(absolute, fromTtl);
+    }
+
+    private void settleRejected(Delivery delivery, boolean presettled, Symbol condition, String description) {
+        if (!presettled) {
+            delivery.disposition(rejected(condition, description));
+            delivery.settle();
+        }
+        topUpCredit();
+    }
+
+    private static Rejected rejected(Symbol condition, String description) {
+        Rejected rejected = new Rejected();
+        rejected.setError(new ErrorCondition(condition, description));
+        return rejected;
+    }
+
+    /** Keeps credit + stores in flight near the window, topping up when half of it is used. */
+    private void topUpCredit() {
+        if (closed || receiver.getLocalState() != EndpointState.ACTIVE) {
+            return;
+        }
+        int outstanding = receiver.getCredit() + pendingStores;
+        if (outstanding <= creditWindow / 2) {
+            receiver.flow(creditWindow - outstanding);
+        }
+    }
+
+    private void closeWithError(Symbol condition, String description) {
+        closed = true;
+        partial = new byte[0];
+        partialLength = 0;
+        receiver.setCondition(new ErrorCondition(condition, description));
+        receiver.close();
+    }
+
+    void close() {
+        closed = true;
+    }
+}

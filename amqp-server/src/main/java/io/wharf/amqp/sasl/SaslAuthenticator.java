@@ -1,0 +1,93 @@
+package io.wharf.amqp.sasl;
+
+import io.wharf.broker.config.AuthConfig;
+import io.wharf.broker.config.UserConfig;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Checks SASL PLAIN and ANONYMOUS logins against the configured users. Password hashes are deliberately slow
+ * (milliseconds), so verification runs on {@code hashingExecutor}, never on a connection's event loop.
+ */
+public final class SaslAuthenticator {
+
+    public static final String PLAIN = "PLAIN";
+    public static final String ANONYMOUS = "ANONYMOUS";
+    /** The user name an ANONYMOUS login runs as. */
+    public static final String ANONYMOUS_USER = "anonymous";
+
+    private final boolean anonymousEnabled;
+    private final Map<String, UserConfig> users = new HashMap<>();
+    private final Executor hashingExecutor;
+
+    public SaslAuthenticator(AuthConfig auth, Executor hashingExecutor) {
+        this.anonymousEnabled = auth.anonymousEnabled();
+        for (UserConfig user : auth.users()) {
+            users.put(user.name(), user);
+        }
+        this.hashingExecutor = hashingExecutor;
+    }
+
+    /** The mechanisms to offer, most preferred first. */
+    public String[] mechanisms() {
+        return anonymousEnabled ? new String[] {PLAIN, ANONYMOUS} : new String[] {PLAIN};
+    }
+
+    public boolean anonymousEnabled() {
+        return anonymousEnabled;
+    }
+
+    /**
+     * Authenticates one sasl-init.
+     *
+     * @return a future of the authenticated user name; completes with null when the login is refused
+     */
+    public CompletableFuture<String> authenticate(String mechanism, byte[] initialResponse, InetAddress remote) {
+        if (ANONYMOUS.equals(mechanism)) {
+            return CompletableFuture.completedFuture(anonymousEnabled ? ANONYMOUS_USER : null);
+        }
+        if (!PLAIN.equals(mechanism) || initialResponse == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        // PLAIN (RFC 4616): [authzid] NUL authcid NUL passwd, UTF-8.
+        int first = indexOf(initialResponse, 0);
+        int second = first < 0 ? -1 : indexOf(initialResponse, first + 1);
+        if (second < 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        String name = new String(initialResponse, first + 1, second - first - 1, StandardCharsets.UTF_8);
+        CharBuffer decoded = StandardCharsets.UTF_8
+                .decode(ByteBuffer.wrap(initialResponse, second + 1, initialResponse.length - second - 1));
+        char[] password = new char[decoded.remaining()];
+        decoded.get(password);
+        Arrays.fill(decoded.array(), '\0');
+        UserConfig user = users.get(name);
+        if (user == null || (user.loopbackOnly() && (remote == null || !remote.isLoopbackAddress()))) {
+            Arrays.fill(password, '\0');
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return PasswordHash.verify(password, user.passwordHash()) ? name : null;
+            } finally {
+                Arrays.fill(password, '\0');
+            }
+        }, hashingExecutor);
+    }
+
+    private static int indexOf(byte[] bytes, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,81 @@
+package io.wharf.amqp.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.wharf.amqp.engine.AmqpConnectionHandler;
+import io.wharf.amqp.engine.EngineContext;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The AMQP listener: a Netty server whose pipeline is header check, then one proton-j connection handler. */
+public final class AmqpServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AmqpServer.class);
+    private static final long SHUTDOWN_GRACE_MS = 5_000;
+
+    private final EventLoopGroup acceptor = new NioEventLoopGroup(1);
+    private final EventLoopGroup loops;
+    private final ChannelGroup connections = new DefaultChannelGroup("amqp-connections", GlobalEventExecutor.INSTANCE);
+    private final Channel listener;
+
+    private AmqpServer(EngineContext context, String host, int port, int loopThreads) throws InterruptedException {
+        loops = new NioEventLoopGroup(loopThreads);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptor, loops)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        connections.add(channel);
+                        channel.pipeline().addLast("header", new ProtocolHeaderHandler(context));
+                    }
+                });
+        listener = bootstrap.bind(host, port).sync().channel();
+    }
+
+    /** Binds and starts accepting. {@code port} 0 picks a free port ({@link #port()}). */
+    public static AmqpServer start(EngineContext context, String host, int port) throws InterruptedException {
+        int loopThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        return new AmqpServer(context, host, port, loopThreads);
+    }
+
+    public int port() {
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /**
+     * Stops accepting, closes every connection with a close frame (amqp:connection:forced), waits for them to go
+     * (bounded), then stops the event loops.
+     */
+    @Override
+    public void close() {
+        listener.close().syncUninterruptibly();
+        for (Channel channel : connections) {
+            AmqpConnectionHandler handler = channel.pipeline().get(AmqpConnectionHandler.class);
+            if (handler != null) {
+                handler.closeForShutdown();
+            } else {
+                channel.close();
+            }
+        }
+        if (!connections.newCloseFuture().awaitUninterruptibly(SHUTDOWN_GRACE_MS)) {
+            LOG.warn("Some connections did not close within {} ms; closing them hard", SHUTDOWN_GRACE_MS);
+            connections.close().awaitUninterruptibly(1_000);
+        }
+        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

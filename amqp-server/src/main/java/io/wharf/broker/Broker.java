@@ -1,0 +1,118 @@
+package io.wharf.broker;
+
+import io.wharf.amqp.address.AddressResolver;
+import io.wharf.amqp.engine.EngineContext;
+import io.wharf.amqp.sasl.SaslAuthenticator;
+import io.wharf.amqp.server.AmqpServer;
+import io.wharf.broker.config.BrokerConfig;
+import io.wharf.broker.plugin.PluginHost;
+import io.wharf.exchange.DefaultExchange;
+import io.wharf.store.queue.MemoryQueueLog;
+import io.wharf.store.queue.QueueRegistry;
+import io.wharf.store.queue.QueueThreads;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.qpid.proton.amqp.Symbol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running broker: wires configuration to the store, routing, the AMQP server and plugins, and takes them down
+ * in reverse order. {@link BrokerMain} runs one from the command line; tests start one on port 0.
+ */
+public final class Broker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+
+    /** Wharf's own version, reported as {@code wharf-version}. */
+    public static final String VERSION = "0.1.0";
+    /**
+     * The RabbitMQ AMQP 1.0 behaviour level Wharf implements, reported as {@code version} because the RabbitMQ
+     * AMQP 1.0 Java client refuses brokers below 4.0.0.
+     */
+    public static final String RABBITMQ_COMPATIBILITY_VERSION = "4.1.0";
+
+    private final BrokerConfig config;
+    private final QueueThreads queueThreads;
+    private final QueueRegistry queues;
+    private final ExecutorService hashing;
+    private final PluginHost plugins;
+    private final AmqpServer server;
+    private boolean closed;
+
+    private Broker(BrokerConfig config) throws InterruptedException {
+        this.config = config;
+        int cores = Runtime.getRuntime().availableProcessors();
+        queueThreads = new QueueThreads(cores);
+        queues = new QueueRegistry(queueThreads, name -> new MemoryQueueLog());
+        hashing = Executors.newFixedThreadPool(Math.max(1, cores / 2), r -> {
+            Thread t = new Thread(r, "wharf-auth");
+            t.setDaemon(true);
+            return t;
+        });
+        plugins = PluginHost.start(config.plugins(), VERSION, Broker.class.getClassLoader());
+        EngineContext context = new EngineContext(
+                config.amqp(),
+                new SaslAuthenticator(config.auth(), hashing),
+                new AddressResolver(new DefaultExchange(queues, config.queues().autoCreate())),
+                queues,
+                plugins,
+                openProperties(config),
+                new Symbol[] {Symbol.valueOf("ANONYMOUS-RELAY")},
+                new AtomicLong());
+        server = AmqpServer.start(context, config.amqp().host(), config.amqp().port());
+        LOG.info("Wharf {} listening for AMQP on {}:{}", VERSION, config.amqp().host(), server.port());
+    }
+
+    /** Starts a broker; returns once it accepts connections. */
+    public static Broker start(BrokerConfig config) throws InterruptedException {
+        return new Broker(config);
+    }
+
+    private static Map<Symbol, Object> openProperties(BrokerConfig config) {
+        Map<Symbol, Object> properties = new LinkedHashMap<>();
+        properties.put(Symbol.valueOf("product"), "Wharf");
+        properties.put(Symbol.valueOf("version"), RABBITMQ_COMPATIBILITY_VERSION);
+        properties.put(Symbol.valueOf("wharf-version"), VERSION);
+        properties.put(Symbol.valueOf("node"), config.amqp().nodeName());
+        properties.put(Symbol.valueOf("platform"), "Java " + Runtime.version());
+        return Map.copyOf(properties);
+    }
+
+    /** The bound AMQP port (the real one when configured as 0). */
+    public int amqpPort() {
+        return server.port();
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    public QueueRegistry queues() {
+        return queues;
+    }
+
+    /** Graceful stop: no new connections, close frames to clients, queues and logs flushed and closed. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.info("Wharf stopping");
+        server.close();
+        plugins.close();
+        try {
+            queues.closeAll().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("Queues did not close cleanly", e);
+        }
+        queueThreads.close();
+        hashing.shutdownNow();
+        LOG.info("Wharf stopped");
+    }
+}

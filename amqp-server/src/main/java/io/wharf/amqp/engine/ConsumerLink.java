@@ -8,7 +8,6 @@ import io.wharf.store.queue.Outcome;
 import io.wharf.store.queue.QueueConsumer;
 import io.wharf.store.queue.QueueDelivery;
 import java.nio.ByteBuffer;
-import java.util.UUID;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.amqp.messaging.Modified;
 import org.apache.qpid.proton.amqp.messaging.Rejected;
@@ -64,10 +63,9 @@ final class ConsumerLink implements QueueConsumer {
         MessageQueue queue;
         boolean dynamic = source.getDynamic();
         if (dynamic) {
-            String name = "amq.gen-" + UUID.randomUUID();
-            queue = connection.context().queues().getOrCreate(name);
+            queue = connection.context().queues().createTemporary();
             Source reply = copyOf(source);
-            reply.setAddress("/queues/" + name);
+            reply.setAddress("/queues/" + queue.name());
             source = reply;
         } else {
             String address = source.getAddress();

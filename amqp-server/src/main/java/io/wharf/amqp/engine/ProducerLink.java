@@ -37,6 +37,8 @@ final class ProducerLink {
     private final MessageQueue targetQueue;
     private final int creditWindow;
     private final long maxMessageSizeBytes;
+    /** Set for a dynamic (temporary) target queue: deleted when this link goes. */
+    private final boolean ownsQueue;
 
     private byte[] partial = new byte[0];
     private int partialLength;
@@ -44,8 +46,9 @@ final class ProducerLink {
     private boolean closed;
 
     private ProducerLink(AmqpConnectionHandler connection, Receiver receiver, String targetAddress,
-            MessageQueue targetQueue) {
+            MessageQueue targetQueue, boolean ownsQueue) {
         this.connection = connection;
+        this.ownsQueue = ownsQueue;
         this.receiver = receiver;
         this.targetAddress = targetAddress;
         this.targetQueue = targetQueue;
@@ -62,7 +65,13 @@ final class ProducerLink {
         }
         String address = remoteTarget instanceof Target target ? target.getAddress() : null;
         MessageQueue queue = null;
-        if (address != null) {
+        boolean dynamic = remoteTarget instanceof Target target && target.getDynamic();
+        if (dynamic) {
+            // A temporary queue (how Qpid JMS creates a TemporaryQueue): lives as long as this link.
+            queue = connection.context().queues().createTemporary();
+            address = "/queues/" + queue.name();
+            remoteTarget = withAddress((Target) remoteTarget, address);
+        } else if (address != null) {
             Resolution resolution = connection.context().addresses().forPublish(address);
             if (!resolution.ok()) {
                 AmqpConnectionHandler.refuse(receiver, resolution.errorCondition(), resolution.error());
@@ -75,11 +84,23 @@ final class ProducerLink {
         receiver.setSenderSettleMode(receiver.getRemoteSenderSettleMode());
         receiver.setReceiverSettleMode(ReceiverSettleMode.FIRST);
         receiver.setMaxMessageSize(UnsignedLong.valueOf(connection.context().amqp().maxMessageSizeBytes()));
-        ProducerLink producer = new ProducerLink(connection, receiver, address, queue);
+        ProducerLink producer = new ProducerLink(connection, receiver, address, queue, dynamic);
         receiver.setContext(producer);
         receiver.open();
         producer.topUpCredit();
         return producer;
+    }
+
+    private static Target withAddress(Target target, String address) {
+        Target copy = new Target();
+        copy.setAddress(address);
+        copy.setDurable(target.getDurable());
+        copy.setExpiryPolicy(target.getExpiryPolicy());
+        copy.setTimeout(target.getTimeout());
+        copy.setDynamic(true);
+        copy.setDynamicNodeProperties(target.getDynamicNodeProperties());
+        copy.setCapabilities(target.getCapabilities());
+        return copy;
     }
 
     Receiver link() {
@@ -208,7 +229,7 @@ final class ProducerLink {
     }
 
     private void closeWithError(Symbol condition, String description) {
-        closed = true;
+        close();
         partial = new byte[0];
         partialLength = 0;
         receiver.setCondition(new ErrorCondition(condition, description));
@@ -216,6 +237,12 @@ final class ProducerLink {
     }
 
     void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
+        if (ownsQueue) {
+            connection.context().queues().delete(targetQueue.name());
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.wharf.store.queue;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -34,6 +35,15 @@ public final class QueueRegistry {
     /** The queue of that name, created (durable) when missing. */
     public MessageQueue getOrCreate(String name) {
         return queues.computeIfAbsent(name, n -> new ClassicQueue(n, true, logFactory.apply(n), threads.assign()));
+    }
+
+    /**
+     * Creates a queue with a new unique name ({@code amq.gen-<uuid>}, as RabbitMQ names server-named queues), for
+     * a dynamic link; whoever created it deletes it.
+     */
+    public MessageQueue createTemporary() {
+        String name = "amq.gen-" + UUID.randomUUID();
+        return queues.computeIfAbsent(name, n -> new ClassicQueue(n, false, logFactory.apply(n), threads.assign()));
     }
 
     /** Removes and closes a queue; its messages are gone. Returns false when there was no such queue. */

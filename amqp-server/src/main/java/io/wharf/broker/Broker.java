@@ -7,7 +7,7 @@ import io.wharf.amqp.server.AmqpServer;
 import io.wharf.broker.config.BrokerConfig;
 import io.wharf.broker.plugin.PluginHost;
 import io.wharf.exchange.DefaultExchange;
-import io.wharf.store.queue.MemoryQueueLog;
+import io.wharf.store.queue.QueueStorage;
 import io.wharf.store.queue.QueueRegistry;
 import io.wharf.store.queue.QueueThreads;
 import java.util.LinkedHashMap;
@@ -48,7 +48,7 @@ public final class Broker implements AutoCloseable {
         this.config = config;
         int cores = Runtime.getRuntime().availableProcessors();
         queueThreads = new QueueThreads(cores);
-        queues = new QueueRegistry(queueThreads, name -> new MemoryQueueLog());
+        queues = new QueueRegistry(queueThreads, QueueStorage.MEMORY);
         hashing = Executors.newFixedThreadPool(Math.max(1, cores / 2), r -> {
             Thread t = new Thread(r, "wharf-auth");
             t.setDaemon(true);

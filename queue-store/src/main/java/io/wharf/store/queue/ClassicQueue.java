@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -26,8 +27,11 @@ public final class ClassicQueue implements MessageQueue {
 
     private final String name;
     private final boolean durable;
-    private final QueueLog log;
     private final Executor executor;
+    /** Opened (and recovered) by the first task on the queue's thread, so no caller waits on disk. */
+    private QueueLog log;
+    /** Why the log could not be opened; every later operation fails with it. */
+    private Exception broken;
 
     // ---- confined to executor ----
     /** Never-delivered messages, in offset order. */
@@ -44,11 +48,37 @@ public final class ClassicQueue implements MessageQueue {
     private volatile long messageCount;
     private volatile int consumerCount;
 
-    public ClassicQueue(String name, boolean durable, QueueLog log, Executor executor) {
+    /**
+     * @param logOpener opens the queue's log; runs first on {@code executor}, and its live records (a restart's
+     *                  backlog) become the queue's messages before anything else happens
+     */
+    public ClassicQueue(String name, boolean durable, Callable<QueueLog> logOpener, Executor executor) {
         this.name = name;
         this.durable = durable;
-        this.log = log;
         this.executor = executor;
+        executor.execute(() -> open(logOpener));
+    }
+
+    private void open(Callable<QueueLog> logOpener) {
+        try {
+            log = logOpener.call();
+            long live = log.recover((offset, header, deliveredBefore) -> {
+                if (deliveredBefore) {
+                    // Handed out before the restart and never settled: a failed delivery.
+                    returned.put(offset, 1);
+                } else {
+                    fresh.addLast(offset);
+                }
+            });
+            messageCount = live;
+            if (live > 0) {
+                LOG.info("Queue '{}': {} messages recovered", name, live);
+            }
+        } catch (Exception e) {
+            broken = e;
+            closed = true;
+            LOG.error("Queue '{}' cannot open its log; it refuses messages until the broker restarts", name, e);
+        }
     }
 
     @Override
@@ -65,7 +95,9 @@ public final class ClassicQueue implements MessageQueue {
         CompletableFuture<Void> stored = new CompletableFuture<>();
         executor.execute(() -> {
             if (closed) {
-                stored.completeExceptionally(new IllegalStateException("queue '" + name + "' is closed"));
+                stored.completeExceptionally(broken != null
+                        ? new IllegalStateException("queue '" + name + "' has no usable log: " + broken, broken)
+                        : new IllegalStateException("queue '" + name + "' is closed"));
                 return;
             }
             boolean force = durable && header.durable();
@@ -90,18 +122,6 @@ public final class ClassicQueue implements MessageQueue {
             });
         });
         return stored;
-    }
-
-    /** Puts back a message found in the log at start: {@code deliveredBefore} marks a delivery unsettled at a crash. */
-    public void restore(long offset, boolean deliveredBefore) {
-        executor.execute(() -> {
-            if (deliveredBefore) {
-                returned.put(offset, 1);
-            } else {
-                fresh.addLast(offset);
-            }
-            messageCount++;
-        });
     }
 
     @Override
@@ -198,6 +218,10 @@ public final class ClassicQueue implements MessageQueue {
             closed = true;
             consumers.clear();
             consumerCount = 0;
+            if (log == null) {
+                done.complete(null);
+                return;
+            }
             log.close().whenComplete((v, e) -> {
                 if (e != null) {
                     LOG.warn("Closing the log of queue '{}' failed", name, e);
@@ -237,6 +261,9 @@ public final class ClassicQueue implements MessageQueue {
                 LOG.error("Queue '{}': cannot read message at offset {}; it is skipped", name, offset, e);
                 messageCount--;
                 continue;
+            }
+            if (firstAcquirer) {
+                log.markDelivered(offset);
             }
             target.credit--;
             acquired.put(offset, new Acquired(target, deliveryCount, firstAcquirer));

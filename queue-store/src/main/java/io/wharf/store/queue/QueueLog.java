@@ -21,5 +21,33 @@ public interface QueueLog {
     /** The record at {@code offset} is no longer needed. */
     void ack(long offset);
 
+    /**
+     * The record at {@code offset} was handed to a consumer for the first time. A log that survives restarts
+     * remembers it (lazily), so a message unsettled at a crash comes back as a redelivery.
+     */
+    default void markDelivered(long offset) {
+    }
+
+    /**
+     * Visits the live records a log found when it was opened (nothing for a log that does not survive restarts),
+     * in offset order. Called once, before any other use.
+     *
+     * @return the number of live records
+     */
+    default long recover(LiveRecord visitor) {
+        return 0;
+    }
+
+    /** One record found live at open. */
+    @FunctionalInterface
+    interface LiveRecord {
+        /**
+         * @param offset          the record's offset (the message id)
+         * @param header          the fixed header stored with the record
+         * @param deliveredBefore handed to a consumer before the restart and never settled
+         */
+        void visit(long offset, MessageHeader header, boolean deliveredBefore);
+    }
+
     CompletableFuture<Void> close();
 }

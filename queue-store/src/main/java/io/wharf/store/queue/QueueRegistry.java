@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 /**
  * The queues of a virtual host by name. Lookups are lock-free reads of a concurrent map; creation of one name
@@ -16,15 +15,15 @@ public final class QueueRegistry {
 
     private final ConcurrentHashMap<String, ClassicQueue> queues = new ConcurrentHashMap<>();
     private final QueueThreads threads;
-    private final Function<String, QueueLog> logFactory;
+    private final QueueStorage storage;
 
     /**
-     * @param threads    where the queues run
-     * @param logFactory the log for a new queue of the given name
+     * @param threads where the queues run
+     * @param storage where durable queues keep their logs
      */
-    public QueueRegistry(QueueThreads threads, Function<String, QueueLog> logFactory) {
+    public QueueRegistry(QueueThreads threads, QueueStorage storage) {
         this.threads = threads;
-        this.logFactory = logFactory;
+        this.storage = storage;
     }
 
     /** The queue, or null when there is none of that name. */
@@ -34,7 +33,25 @@ public final class QueueRegistry {
 
     /** The queue of that name, created (durable) when missing. */
     public MessageQueue getOrCreate(String name) {
-        return queues.computeIfAbsent(name, n -> new ClassicQueue(n, true, logFactory.apply(n), threads.assign()));
+        ClassicQueue existing = queues.get(name);
+        if (existing != null) {
+            return existing;
+        }
+        boolean[] created = {false};
+        ClassicQueue queue = queues.computeIfAbsent(name, n -> {
+            created[0] = true;
+            return new ClassicQueue(n, true, () -> storage.open(n), threads.assign());
+        });
+        if (created[0]) {
+            storage.created(name);
+        }
+        return queue;
+    }
+
+    /** Brings back a durable queue that existed before a restart; its log recovers on the queue's thread. */
+    public MessageQueue recover(String name) {
+        return queues.computeIfAbsent(name, n -> new ClassicQueue(n, true, () -> storage.open(n),
+                threads.assign()));
     }
 
     /**
@@ -43,7 +60,7 @@ public final class QueueRegistry {
      */
     public MessageQueue createTemporary() {
         String name = "amq.gen-" + UUID.randomUUID();
-        return queues.computeIfAbsent(name, n -> new ClassicQueue(n, false, logFactory.apply(n), threads.assign()));
+        return queues.computeIfAbsent(name, n -> new ClassicQueue(n, false, MemoryQueueLog::new, threads.assign()));
     }
 
     /** Removes and closes a queue; its messages are gone. Returns false when there was no such queue. */
@@ -52,7 +69,11 @@ public final class QueueRegistry {
         if (queue == null) {
             return false;
         }
-        queue.close();
+        queue.close().thenRun(() -> {
+            if (queue.durable()) {
+                storage.deleted(name);
+            }
+        });
         return true;
     }
 

@@ -33,7 +33,8 @@ abstract class ClassicQueueContract {
     @BeforeEach
     void setUp() throws Exception {
         executor = Executors.newSingleThreadExecutor();
-        queue = new ClassicQueue("q", true, newLog(), executor);
+        QueueLog log = newLog();
+        queue = new ClassicQueue("q", true, () -> log, executor);
     }
 
     @AfterEach

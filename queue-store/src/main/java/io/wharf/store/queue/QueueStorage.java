@@ -1,0 +1,22 @@
+package io.wharf.store.queue;
+
+/**
+ * Where queues keep their logs, and what the storage does when a queue comes or goes. The broker supplies one:
+ * on disk with the metadata store behind it, or in memory.
+ */
+public interface QueueStorage {
+
+    /** Storage that keeps nothing across restarts. */
+    QueueStorage MEMORY = queueName -> new MemoryQueueLog();
+
+    /** Opens the log of a durable queue. Runs on the queue's own thread and may touch the disk. */
+    QueueLog open(String queueName) throws Exception;
+
+    /** A durable queue was created (not recovered). Called from any thread, also event loops: must not block. */
+    default void created(String queueName) {
+    }
+
+    /** A durable queue was deleted and its log closed: its storage can go. Runs on a store thread, never an event loop. */
+    default void deleted(String queueName) {
+    }
+}

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,6 +43,11 @@ import org.slf4j.LoggerFactory;
 public final class FileQueueLog implements QueueLog {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileQueueLog.class);
+    /**
+     * Ack files kept open per queue. Acks mostly land in the oldest and the newest segments; a backlog of many
+     * segments must not hold a descriptor per segment.
+     */
+    static final int MAX_OPEN_ACK_FILES = 8;
 
     private final SegmentedLog log;
     private final Listener listener = new Listener();
@@ -52,6 +58,8 @@ public final class FileQueueLog implements QueueLog {
     private final Map<Long, SegmentAcks> acks = new HashMap<>();
     private final List<SegmentAcks> touched = new ArrayList<>();
     private final List<SegmentAcks> deletable = new ArrayList<>();
+    /** Ack files with an open channel, least recently written first. */
+    private final ArrayDeque<SegmentAcks> openAckFiles = new ArrayDeque<>();
     private SegmentAcks lastUsed;
 
     private FileQueueLog(SegmentedLog log) throws IOException {
@@ -163,6 +171,11 @@ public final class FileQueueLog implements QueueLog {
         return log.nextOffset();
     }
 
+    /** Ack files with an open channel (writer thread state: read it after a barrier). */
+    int openAckFileCount() {
+        return openAckFiles.size();
+    }
+
     @Override
     public String toString() {
         return "FileQueueLog[" + log.dir() + "]";
@@ -249,6 +262,7 @@ public final class FileQueueLog implements QueueLog {
             if (state != null) {
                 state.delete();
                 touched.remove(state);
+                openAckFiles.remove(state);
                 if (lastUsed == state) {
                     lastUsed = null;
                 }
@@ -260,7 +274,14 @@ public final class FileQueueLog implements QueueLog {
         @Override
         public void endOfRun(WriterBatch batch) throws IOException {
             for (SegmentAcks state : touched) {
+                if (state.isOpen()) {
+                    openAckFiles.remove(state);
+                }
                 state.writePending(batch, log.opener());
+                openAckFiles.addLast(state);
+                if (openAckFiles.size() > MAX_OPEN_ACK_FILES) {
+                    openAckFiles.pollFirst().close();
+                }
             }
             touched.clear();
             for (SegmentAcks state : deletable) {
@@ -274,7 +295,7 @@ public final class FileQueueLog implements QueueLog {
         @Override
         public void force(WriterBatch batch) throws IOException {
             for (SegmentAcks state : acks.values()) {
-                if (state.force()) {
+                if (state.force(log.opener())) {
                     batch.countForce();
                 }
             }
@@ -289,6 +310,7 @@ public final class FileQueueLog implements QueueLog {
                 for (SegmentAcks state : acks.values()) {
                     state.close();
                 }
+                openAckFiles.clear();
             }
         }
     }

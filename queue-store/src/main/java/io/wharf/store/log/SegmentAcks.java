@@ -197,16 +197,30 @@ final class SegmentAcks {
         unforced = true;
     }
 
-    /** Forces the file; answers whether a force was needed. */
-    boolean force() throws IOException {
+    /**
+     * Forces what was written and not forced yet, through a short-lived channel when the file's own was closed
+     * (a force flushes the file, whichever descriptor asks). Answers whether a force was needed.
+     */
+    boolean force(ChannelOpener opener) throws IOException {
         if (!unforced) {
             return false;
         }
-        channel.force(false);
+        if (channel != null) {
+            channel.force(false);
+        } else {
+            try (FileChannel temporary = opener.open(file, EnumSet.of(StandardOpenOption.WRITE))) {
+                temporary.force(false);
+            }
+        }
         unforced = false;
         return true;
     }
 
+    boolean isOpen() {
+        return channel != null;
+    }
+
+    /** Closes the channel (it reopens on the next write); unforced bytes stay marked for {@link #force}. */
     void close() throws IOException {
         if (channel != null) {
             channel.close();
@@ -216,6 +230,7 @@ final class SegmentAcks {
 
     void delete() throws IOException {
         close();
+        unforced = false;
         Files.deleteIfExists(file);
     }
 

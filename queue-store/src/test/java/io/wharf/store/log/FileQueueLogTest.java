@@ -279,4 +279,28 @@ class FileQueueLogTest {
         assertEquals(0, recover(reopened).size());
         reopened.close().join();
     }
+
+    @Test
+    void fewAckFilesStayOpenAndACleanCloseForcesThemAll() throws Exception {
+        CrashRecorder recorder = new CrashRecorder();
+        Path dir = tmp.resolve("live");
+        FileQueueLog log = FileQueueLog.open(dir, CONFIG, writer, recorder);
+        int segments = FileQueueLog.MAX_OPEN_ACK_FILES + 4;
+        appendAll(log, 0, 4 * segments + 1);
+        for (int s = 0; s < segments; s++) {
+            log.ack(4L * s); // one ack per sealed segment: none is fully acked
+            barrier(log, 4L * segments + 1 + s);
+        }
+        assertEquals(FileQueueLog.MAX_OPEN_ACK_FILES, log.openAckFileCount());
+        log.close().join();
+        recorder.copyAfterCrash(dir, tmp.resolve("copy"), 0); // power lost right after the clean close
+
+        FileQueueLog recovered = FileQueueLog.open(tmp.resolve("copy"), CONFIG, writer);
+        List<Long> live = offsets(recover(recovered));
+        for (int s = 0; s < segments; s++) {
+            assertFalse(live.contains(4L * s), "ack of " + 4 * s + " was forced by close");
+            assertTrue(live.contains(4L * s + 1));
+        }
+        recovered.close().join();
+    }
 }

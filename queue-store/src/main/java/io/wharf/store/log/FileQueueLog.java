@@ -94,7 +94,13 @@ public final class FileQueueLog implements QueueLog {
     /** Opens and recovers the queue log in {@code dir}; {@code opener} opens every file it writes. */
     public static FileQueueLog open(Path dir, LogConfig config, LogWriter writer, ChannelOpener opener)
             throws IOException {
-        return new FileQueueLog(SegmentedLog.open(dir, config, writer, opener));
+        SegmentedLog log = SegmentedLog.open(dir, config, writer, opener);
+        try {
+            return new FileQueueLog(log);
+        } catch (IOException | RuntimeException e) {
+            log.close(); // releases the new active segment; it was never shared
+            throw e;
+        }
     }
 
     /** What recovering the message log found (see {@link RecoveryReport}). */

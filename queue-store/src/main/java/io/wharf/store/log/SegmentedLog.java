@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * for appending.
  *
  * <p>A write error (IOException while writing or forcing) fails the affected futures and makes the log
- * read-only: later changes fail at once with {@link LogReadOnlyException}. The error is logged once.
+ * read-only: later changes fail at once with {@link LogReadOnlyException}. The error is logged once. As with
+ * any storage error the outcome of the failed records is unknown: some of their bytes may have reached the disk,
+ * and a record that is intact there is found again when the log is reopened.
  */
 public final class SegmentedLog {
 

@@ -201,9 +201,11 @@ abstract class ClassicQueueContract {
     @Test
     void largeBacklogStaysInOrder() throws Exception {
         int n = 20_000;
+        List<CompletableFuture<Void>> stored = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            queue.enqueue(MessageHeader.of(false), bytes(Integer.toString(i)));
+            stored.add(queue.enqueue(MessageHeader.of(false), bytes(Integer.toString(i))));
         }
+        CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
         idle();
         Recorder consumer = new Recorder();
         queue.addConsumer(consumer);

@@ -1,0 +1,36 @@
+package io.wharf.store.log;
+
+/**
+ * Settings of one {@link SegmentedLog}.
+ *
+ * @param segmentSizeBytes   a segment is sealed and a new one started when the next record would take the active
+ *                           one past this size (a single larger record gets a segment of its own)
+ * @param indexIntervalBytes the sparse index gets an entry at most every this many bytes of records
+ */
+public record LogConfig(int segmentSizeBytes, int indexIntervalBytes) {
+
+    public static final int DEFAULT_SEGMENT_SIZE_BYTES = 64 * 1024 * 1024;
+    public static final int DEFAULT_INDEX_INTERVAL_BYTES = 4096;
+
+    public LogConfig {
+        if (segmentSizeBytes < RecordLayout.HEADER_LENGTH) {
+            throw new IllegalArgumentException("segmentSizeBytes must be at least " + RecordLayout.HEADER_LENGTH
+                    + ", was " + segmentSizeBytes);
+        }
+        if (indexIntervalBytes < 1) {
+            throw new IllegalArgumentException("indexIntervalBytes must be positive, was " + indexIntervalBytes);
+        }
+    }
+
+    public static LogConfig defaults() {
+        return new LogConfig(DEFAULT_SEGMENT_SIZE_BYTES, DEFAULT_INDEX_INTERVAL_BYTES);
+    }
+
+    public LogConfig withSegmentSizeBytes(int segmentSizeBytes) {
+        return new LogConfig(segmentSizeBytes, indexIntervalBytes);
+    }
+
+    public LogConfig withIndexIntervalBytes(int indexIntervalBytes) {
+        return new LogConfig(segmentSizeBytes, indexIntervalBytes);
+    }
+}

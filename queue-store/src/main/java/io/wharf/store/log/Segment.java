@@ -1,0 +1,288 @@
+package io.wharf.store.log;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.EnumSet;
+import java.util.NoSuchElementException;
+import java.util.zip.CRC32C;
+
+/**
+ * One segment file {@code <20-digit base offset>.log} of a {@link SegmentedLog} and its sparse
+ * {@link OffsetIndex}. Records are appended by the log writer through a {@link FileChannel} (so that
+ * {@code force} means what it says) and read by any thread through one read-only memory mapping.
+ *
+ * <p>The active segment is mapped once for its whole capacity although the file only holds what was written:
+ * Linux serves mapped pages once the file has grown over them, and readers only read below the published size.
+ * Mapping once avoids a remap per read at the tail (and mappings piling up until the GC unmaps them). The file
+ * itself never holds preallocated zeros, so its size is always the end of the written data.
+ *
+ * <p>Sealed segments keep their mapping and close their channel. A deleted segment's mapping stays valid
+ * until the garbage collector drops the last slice that uses it.
+ */
+final class Segment {
+
+    static final String LOG_SUFFIX = ".log";
+    static final String INDEX_SUFFIX = ".index";
+    static final String NEW_SUFFIX = ".new";
+
+    final Path dir;
+    final long baseOffset;
+    final Path file;
+    /** Little-endian, read-only, shared by all readers; only absolute gets and slices are used on it. */
+    private final ByteBuffer map;
+    final OffsetIndex index;
+
+    // Writer thread only.
+    private FileChannel channel;
+    int writePosition;
+    int flushedPosition;
+    int recordCount;
+    int lastIndexedPosition;
+    boolean unforced;
+
+    /** Bytes readers may read: complete records only. */
+    private volatile int publishedSize;
+
+    private Segment(Path dir, long baseOffset, ByteBuffer map, OffsetIndex index, FileChannel channel, int size,
+                    int recordCount) {
+        this.dir = dir;
+        this.baseOffset = baseOffset;
+        this.file = logFile(dir, baseOffset);
+        this.map = map.order(RecordLayout.BYTE_ORDER);
+        this.index = index;
+        this.channel = channel;
+        this.writePosition = size;
+        this.flushedPosition = size;
+        this.recordCount = recordCount;
+        this.lastIndexedPosition = OffsetIndex.position(index.last());
+        this.publishedSize = size;
+    }
+
+    static String fileName(long baseOffset, String suffix) {
+        return String.format("%020d%s", baseOffset, suffix);
+    }
+
+    static Path logFile(Path dir, long baseOffset) {
+        return dir.resolve(fileName(baseOffset, LOG_SUFFIX));
+    }
+
+    static Path indexFile(Path dir, long baseOffset) {
+        return dir.resolve(fileName(baseOffset, INDEX_SUFFIX));
+    }
+
+    /** The base offset named by {@code <20 digits>.log}, or -1 for any other name. */
+    static long parseBaseOffset(String fileName) {
+        if (fileName.length() != 20 + LOG_SUFFIX.length() || !fileName.endsWith(LOG_SUFFIX)) {
+            return -1;
+        }
+        for (int i = 0; i < 20; i++) {
+            char c = fileName.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+        }
+        try {
+            return Long.parseLong(fileName.substring(0, 20));
+        } catch (NumberFormatException overflow) {
+            return -1;
+        }
+    }
+
+    /**
+     * Creates an empty active segment. The file is created and mapped under a temporary name, because mapping
+     * the capacity briefly grows the file, and only then renamed into place; the directory is forced so the
+     * segment exists after a crash.
+     */
+    static Segment createActive(Path dir, long baseOffset, int capacity, ChannelOpener opener) throws IOException {
+        Path file = logFile(dir, baseOffset);
+        Path temporary = dir.resolve(file.getFileName() + NEW_SUFFIX);
+        Files.deleteIfExists(temporary);
+        FileChannel channel = opener.open(temporary, EnumSet.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.READ, StandardOpenOption.WRITE));
+        try {
+            ByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 0, capacity);
+            channel.truncate(0);
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+            DurableFiles.forceDirectory(dir);
+            return new Segment(dir, baseOffset, map, new OffsetIndex(), channel, 0, 0);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            Files.deleteIfExists(temporary);
+            throw e;
+        }
+    }
+
+    /** A recovered, sealed segment: {@code map} holds exactly its {@code size} bytes of valid records. */
+    static Segment sealed(Path dir, long baseOffset, ByteBuffer map, OffsetIndex index, int recordCount) {
+        return new Segment(dir, baseOffset, map, index, null, map.capacity(), recordCount);
+    }
+
+    /** Maps a segment file read-only, all of it. */
+    static ByteBuffer mapReadOnly(Path file, ChannelOpener opener) throws IOException {
+        try (FileChannel channel = opener.open(file, EnumSet.of(StandardOpenOption.READ))) {
+            return channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size()).order(RecordLayout.BYTE_ORDER);
+        }
+    }
+
+    boolean isActive() {
+        return channel != null;
+    }
+
+    int capacity() {
+        return map.capacity();
+    }
+
+    /** Offset after the last record (writer view). */
+    long nextOffset() {
+        return baseOffset + recordCount;
+    }
+
+    ByteBuffer buffer() {
+        return map;
+    }
+
+    int publishedSize() {
+        return publishedSize;
+    }
+
+    // ---- writer side -------------------------------------------------------------------------------------
+
+    /** Writer: a record of {@code length} bytes will be written at {@link #writePosition}. */
+    void recordStaged(int length, int indexIntervalBytes) {
+        int position = writePosition;
+        if (position - lastIndexedPosition >= indexIntervalBytes) {
+            index.add(recordCount, position);
+            lastIndexedPosition = position;
+        }
+        writePosition = position + length;
+        recordCount++;
+    }
+
+    /** Writer: writes {@code bytes} at the flushed end of the file. */
+    void write(ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            flushedPosition += channel.write(bytes, flushedPosition);
+        }
+        unforced = true;
+    }
+
+    void force() throws IOException {
+        if (unforced) {
+            channel.force(false);
+            unforced = false;
+        }
+    }
+
+    void publish() {
+        publishedSize = flushedPosition;
+    }
+
+    /**
+     * Writer: the segment takes no more records. Forces it, then writes its index: an index file on disk thus
+     * means the segment bytes were forced, which lets recovery trust sealed segments without a CRC scan.
+     */
+    void seal(ChannelOpener opener) throws IOException {
+        channel.force(false);
+        unforced = false;
+        index.writeTo(indexFile(dir, baseOffset), opener);
+        channel.close();
+        channel = null;
+    }
+
+    /** Writer, active segment only: drops the records from {@code relative} on (file position {@code position}). */
+    void truncate(int relative, int position) throws IOException {
+        index.truncateFrom(relative);
+        lastIndexedPosition = OffsetIndex.position(index.last());
+        channel.truncate(position);
+        channel.force(false);
+        writePosition = position;
+        flushedPosition = position;
+        recordCount = relative;
+        unforced = false;
+        publishedSize = position;
+    }
+
+    /** Writer, sealed segment only: drops the records from {@code relative} on and rewrites the index. */
+    void truncateSealed(int relative, int position, ChannelOpener opener) throws IOException {
+        try (FileChannel writable = opener.open(file, EnumSet.of(StandardOpenOption.WRITE))) {
+            writable.truncate(position);
+            writable.force(false);
+        }
+        index.truncateFrom(relative);
+        lastIndexedPosition = OffsetIndex.position(index.last());
+        index.writeTo(indexFile(dir, baseOffset), opener);
+        writePosition = position;
+        flushedPosition = position;
+        recordCount = relative;
+        publishedSize = position;
+    }
+
+    void closeChannel() throws IOException {
+        if (channel != null) {
+            channel.close();
+            channel = null;
+        }
+    }
+
+    /** Writer: closes and deletes the segment's files (log first, then index). */
+    void delete() throws IOException {
+        closeChannel();
+        Files.deleteIfExists(file);
+        Files.deleteIfExists(indexFile(dir, baseOffset));
+    }
+
+    // ---- reader side (any thread) -----------------------------------------------------------------------
+
+    /**
+     * The file position of the record {@code offset}, found from the nearest index entry; -1 when the
+     * segment's published records do not contain it.
+     */
+    int positionOf(long offset) {
+        return positionOf(offset, publishedSize);
+    }
+
+    /** {@link #positionOf(long)} among the records below file position {@code limit}. */
+    int positionOf(long offset, int limit) {
+        long relativeLong = offset - baseOffset;
+        if (relativeLong < 0 || relativeLong > Integer.MAX_VALUE) {
+            return -1;
+        }
+        long entry = index.floor((int) relativeLong);
+        int position = OffsetIndex.position(entry);
+        while (position <= limit - RecordLayout.HEADER_LENGTH) {
+            long found = RecordLayout.offset(map, position);
+            if (found == offset) {
+                return position;
+            }
+            int length = RecordLayout.length(map, position);
+            if (found > offset || length < RecordLayout.HEADER_LENGTH || length > limit - position) {
+                return -1;
+            }
+            position += length;
+        }
+        return -1;
+    }
+
+    /** The payload of record {@code offset}, read-only, after checking its CRC. */
+    ByteBuffer read(long offset) {
+        int position = positionOf(offset);
+        if (position < 0) {
+            throw new NoSuchElementException("offset " + offset + " is not in segment " + file);
+        }
+        if (!RecordLayout.isValid(map, position, publishedSize, new CRC32C())) {
+            throw new CorruptRecordException("record " + offset + " at position " + position + " of " + file
+                    + " does not match its CRC-32C");
+        }
+        return RecordLayout.payload(map, position);
+    }
+
+    @Override
+    public String toString() {
+        return file.toString();
+    }
+}

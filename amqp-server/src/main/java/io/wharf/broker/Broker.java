@@ -7,13 +7,21 @@ import io.wharf.amqp.server.AmqpServer;
 import io.wharf.broker.config.BrokerConfig;
 import io.wharf.broker.plugin.PluginHost;
 import io.wharf.exchange.DefaultExchange;
-import io.wharf.store.queue.QueueStorage;
+import io.wharf.store.DiskQueueStorage;
+import io.wharf.store.DiskSpace;
+import io.wharf.store.log.LogConfig;
+import io.wharf.store.log.LogWriter;
+import io.wharf.store.log.LogWriterConfig;
+import io.wharf.store.meta.MetadataStore;
 import io.wharf.store.queue.QueueRegistry;
 import io.wharf.store.queue.QueueThreads;
+import java.nio.file.Files;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.qpid.proton.amqp.Symbol;
@@ -38,17 +46,41 @@ public final class Broker implements AutoCloseable {
 
     private final BrokerConfig config;
     private final QueueThreads queueThreads;
+    private final LogWriter logWriter;
+    private final DiskQueueStorage storage;
     private final QueueRegistry queues;
+    private final DiskSpace diskSpace;
+    private final ScheduledExecutorService timer;
     private final ExecutorService hashing;
     private final PluginHost plugins;
     private final AmqpServer server;
     private boolean closed;
 
-    private Broker(BrokerConfig config) throws InterruptedException {
+    private Broker(BrokerConfig config) throws Exception {
         this.config = config;
         int cores = Runtime.getRuntime().availableProcessors();
+        Files.createDirectories(config.dataDir());
+        MetadataStore metadata = MetadataStore.open(config.dataDir());
+        logWriter = LogWriter.start(LogWriterConfig.defaults().withFsyncPolicy(config.store().fsync()));
+        storage = new DiskQueueStorage(config.dataDir(),
+                LogConfig.defaults().withSegmentSizeBytes(config.store().segmentSizeBytes()), logWriter, metadata);
         queueThreads = new QueueThreads(cores);
-        queues = new QueueRegistry(queueThreads, QueueStorage.MEMORY);
+        queues = new QueueRegistry(queueThreads, storage);
+        List<String> durable = storage.recoverableQueues();
+        for (String name : durable) {
+            queues.recover(name);
+        }
+        if (!durable.isEmpty()) {
+            LOG.info("Recovering {} durable queues from {}", durable.size(), config.dataDir());
+        }
+        diskSpace = new DiskSpace(config.dataDir(), config.store().minFreeDiskBytes());
+        diskSpace.check();
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "wharf-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(diskSpace::check, 1, 1, TimeUnit.SECONDS);
         hashing = Executors.newFixedThreadPool(Math.max(1, cores / 2), r -> {
             Thread t = new Thread(r, "wharf-auth");
             t.setDaemon(true);
@@ -60,6 +92,7 @@ public final class Broker implements AutoCloseable {
                 new SaslAuthenticator(config.auth(), hashing),
                 new AddressResolver(new DefaultExchange(queues, config.queues().autoCreate())),
                 queues,
+                diskSpace,
                 plugins,
                 openProperties(config),
                 new Symbol[] {Symbol.valueOf("ANONYMOUS-RELAY")},
@@ -69,7 +102,7 @@ public final class Broker implements AutoCloseable {
     }
 
     /** Starts a broker; returns once it accepts connections. */
-    public static Broker start(BrokerConfig config) throws InterruptedException {
+    public static Broker start(BrokerConfig config) throws Exception {
         return new Broker(config);
     }
 
@@ -106,12 +139,15 @@ public final class Broker implements AutoCloseable {
         LOG.info("Wharf stopping");
         server.close();
         plugins.close();
+        timer.shutdownNow();
         try {
             queues.closeAll().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("Queues did not close cleanly", e);
         }
         queueThreads.close();
+        logWriter.close();
+        storage.close();
         hashing.shutdownNow();
         LOG.info("Wharf stopped");
     }

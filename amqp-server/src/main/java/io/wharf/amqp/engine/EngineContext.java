@@ -4,6 +4,7 @@ import io.wharf.amqp.address.AddressResolver;
 import io.wharf.amqp.sasl.SaslAuthenticator;
 import io.wharf.broker.config.AmqpConfig;
 import io.wharf.plugin.BrokerEventListener;
+import io.wharf.store.DiskSpace;
 import io.wharf.store.queue.QueueRegistry;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,6 +22,7 @@ public record EngineContext(
         SaslAuthenticator authenticator,
         AddressResolver addresses,
         QueueRegistry queues,
+        DiskSpace diskSpace,
         BrokerEventListener events,
         Map<Symbol, Object> openProperties,
         Symbol[] offeredCapabilities,

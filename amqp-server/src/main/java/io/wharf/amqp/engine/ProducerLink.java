@@ -169,6 +169,12 @@ final class ProducerLink {
             }
             queue = resolution.queue();
         }
+        if (connection.context().diskSpace().low()) {
+            settleRejected(delivery, presettled, AmqpError.RESOURCE_LIMIT_EXCEEDED, "free disk space is below "
+                    + connection.context().diskSpace().minFreeBytes() + " bytes (store.min-free-disk-bytes); "
+                    + "publishing resumes when space is freed");
+            return;
+        }
         MessageHeader header = new MessageHeader(expiryTimeMs(view), 0, view.priority(), 0, view.durable());
         int sizeBytes = message.remaining();
         String publishedTo = address;

@@ -10,6 +10,7 @@ public record BrokerConfig(
         AmqpConfig amqp,
         HttpConfig http,
         Path dataDir,
+        StoreConfig store,
         QueuesConfig queues,
         AuthConfig auth,
         PluginsConfig plugins) {

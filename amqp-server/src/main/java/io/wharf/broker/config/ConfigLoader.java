@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.wharf.amqp.sasl.PasswordHash;
+import io.wharf.store.log.FsyncPolicy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.CharacterCodingException;
@@ -43,11 +44,13 @@ public final class ConfigLoader {
             "amqp", List.of("host", "port", "max-frame-size-bytes", "channel-max", "idle-timeout-ms",
                     "max-message-size-bytes", "link-credit-window", "node-name"),
             "http", List.of("host", "port"),
+            "store", List.of("fsync", "segment-size-bytes", "min-free-disk-bytes"),
             "queues", List.of("auto-create"),
             "auth", List.of("anonymous", "users"),
             "plugins", List.of("dir", "enabled", "settings"));
     private static final String DATA_DIR = "data-dir";
-    private static final List<String> TOP_LEVEL_KEYS = List.of("amqp", "http", DATA_DIR, "queues", "auth", "plugins");
+    private static final List<String> TOP_LEVEL_KEYS = List.of("amqp", "http", DATA_DIR, "store", "queues", "auth",
+            "plugins");
     private static final List<String> USER_KEYS = List.of("name", "password-hash", "loopback-only");
     /** Keys holding a structure, which one environment string cannot express. */
     private static final Set<String> NOT_FROM_ENV = Set.of("auth.users", "plugins.settings");
@@ -119,6 +122,7 @@ public final class ConfigLoader {
                 amqp(reader, section(reader, root, "amqp")),
                 http(reader, section(reader, root, "http")),
                 reader.path(DATA_DIR, root, DATA_DIR, "data"),
+                store(reader, section(reader, root, "store")),
                 queues(reader, section(reader, root, "queues")),
                 auth(reader, section(reader, root, "auth")),
                 plugins(reader, section(reader, root, "plugins")));
@@ -172,6 +176,23 @@ public final class ConfigLoader {
         return new HttpConfig(
                 r.string("http.host", s, "host", "0.0.0.0"),
                 (int) r.integer("http.port", s, "port", 0, 65535, PORT_PROBLEM, 15672));
+    }
+
+    private static StoreConfig store(ValueReader r, ObjectNode s) {
+        String fsync = r.string("store.fsync", s, "fsync", "batch");
+        FsyncPolicy policy = FsyncPolicy.BATCH;
+        if (fsync != null) {
+            try {
+                policy = FsyncPolicy.parse(fsync);
+            } catch (IllegalArgumentException e) {
+                r.error("store.fsync: " + e.getMessage());
+            }
+        }
+        return new StoreConfig(policy,
+                (int) r.integer("store.segment-size-bytes", s, "segment-size-bytes", 65_536, Integer.MAX_VALUE, null,
+                        64L * 1024 * 1024),
+                r.integer("store.min-free-disk-bytes", s, "min-free-disk-bytes", 0, Long.MAX_VALUE, null,
+                        50L * 1024 * 1024));
     }
 
     private static QueuesConfig queues(ValueReader r, ObjectNode s) {

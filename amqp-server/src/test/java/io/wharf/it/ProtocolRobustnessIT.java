@@ -7,15 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.engine.EndpointState;
@@ -201,6 +208,46 @@ class ProtocolRobustnessIT {
     }
 
     /**
+     * The idle timeout holds before the open too: a peer that connects and sends nothing, part of a header, only
+     * the SASL header, or only the bare AMQP header is disconnected. Otherwise each such socket is held for good.
+     */
+    @Test
+    void peerSilentBeforeOpenIsDisconnectedAfterTheIdleTimeout() throws Exception {
+        startBroker("idle-timeout-ms: " + IDLE_TIMEOUT_MS + "\n", "");
+        byte[][] starts = {{}, {'A', 'M'}, SASL_HEADER, AMQP_HEADER};
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            long start = System.nanoTime();
+            for (byte[] bytes : starts) {
+                Socket socket = rawSocket();
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(bytes);
+                socket.getOutputStream().flush();
+                sockets.add(socket);
+            }
+            for (int i = 0; i < starts.length; i++) {
+                InputStream in = sockets.get(i).getInputStream();
+                try {
+                    while (in.read() >= 0) {
+                        // whatever the broker says before it hangs up (headers, mechanisms, open, close)
+                    }
+                } catch (SocketTimeoutException e) {
+                    fail("a peer that sent " + Arrays.toString(starts[i]) + " is still connected after 10 s");
+                } catch (SocketException reset) {
+                    // a reset is a disconnect too
+                }
+            }
+            long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(elapsedMs >= IDLE_TIMEOUT_MS - 200, "disconnected after " + elapsedMs + " ms, too early");
+        } finally {
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
+        assertBystanderUnaffected();
+    }
+
+    /**
      * AMQP 1.0 section 2.4.5: a peer advertising an idle timeout gets empty frames from the broker while nothing
      * else flows, and a peer that sends its own heartbeats outlives the broker's idle timeout.
      */
@@ -263,7 +310,7 @@ class ProtocolRobustnessIT {
         int next;
         try {
             next = in.read();
-        } catch (java.net.SocketException reset) {
+        } catch (SocketException reset) {
             next = -1; // a reset is an end too
         }
         assertEquals(-1, next, "the broker sent more and kept the socket open");

@@ -286,7 +286,11 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
             }
             case DELIVERY -> onDelivery(event.getDelivery());
             case TRANSPORT_ERROR -> {
-                ErrorCondition condition = transport.getCondition();
+                // After an idle timeout proton-j closes the input itself and reports that as a framing error
+                // ("connection aborted"); the connection's own condition, when set, says what really happened.
+                ErrorCondition local = connection.getCondition();
+                ErrorCondition condition = local != null && local.getCondition() != null
+                        ? local : transport.getCondition();
                 LOG.info("Connection {}: transport error {}", connectionId(), condition);
                 closeWhenFlushed = true;
             }

@@ -87,7 +87,7 @@ class ProtocolRobustnessIT {
     @ParameterizedTest
     @MethodSource("notAmqp")
     void notAmqpGetsTheProtocolHeaderAndIsDisconnected(byte[] garbage) throws Exception {
-        startBroker("", "");
+        startBroker("");
         try (Socket socket = rawSocket()) {
             socket.getOutputStream().write(garbage);
             socket.getOutputStream().flush();
@@ -99,7 +99,7 @@ class ProtocolRobustnessIT {
 
     @Test
     void bareAmqpHeaderIsAcceptedWhenAnonymousIsOn() throws Exception {
-        startBroker("", "");
+        startBroker("");
         try (ScriptedPeer peer = ScriptedPeer.connect(broker.port()).open(0)) {
             peer.awaitRemoteOpen(ANSWER_WITHIN);
             assertEquals(EndpointState.ACTIVE, peer.connection().getRemoteState());
@@ -115,7 +115,7 @@ class ProtocolRobustnessIT {
 
     @Test
     void bareAmqpHeaderGetsTheSaslHeaderWhenAnonymousIsOff() throws Exception {
-        startBroker("", RunningBroker.testUserAuth(false));
+        startBroker("", false);
         try (Socket socket = rawSocket()) {
             socket.getOutputStream().write(AMQP_HEADER);
             socket.getOutputStream().flush();
@@ -127,7 +127,7 @@ class ProtocolRobustnessIT {
 
     @Test
     void saslAnonymousIsRefusedWhenAnonymousIsOff() throws Exception {
-        startBroker("", RunningBroker.testUserAuth(false));
+        startBroker("", false);
         try (ScriptedPeer peer = ScriptedPeer.connect(broker.port())) {
             Sasl sasl = peer.openWithSasl("ANONYMOUS", null);
             peer.pumpUntil(ANSWER_WITHIN, false, () -> sasl.getOutcome() != Sasl.SaslOutcome.PN_SASL_NONE);
@@ -144,7 +144,7 @@ class ProtocolRobustnessIT {
     /** AMQP 1.0 section 2.7.1 (max-frame-size): a larger frame is a framing error. */
     @Test
     void frameOverTheMaxFrameSizeIsAFramingError() throws Exception {
-        startBroker("max-frame-size-bytes: 4096\n", "");
+        startBroker("max-frame-size-bytes: 4096\n");
         try (ScriptedPeer peer = ScriptedPeer.connect(broker.port()).open(0)) {
             peer.awaitRemoteOpen(ANSWER_WITHIN);
             assertEquals(4096, peer.transport().getRemoteMaxFrameSize());
@@ -164,7 +164,7 @@ class ProtocolRobustnessIT {
      */
     @Test
     void malformedPerformativeIsADecodeError() throws Exception {
-        startBroker("", "");
+        startBroker("");
         try (ScriptedPeer peer = ScriptedPeer.connect(broker.port()).open(0)) {
             peer.awaitRemoteOpen(ANSWER_WITHIN);
 
@@ -191,7 +191,7 @@ class ProtocolRobustnessIT {
     /** AMQP 1.0 section 2.4.5: a connection silent past the broker's idle timeout is closed. */
     @Test
     void silentPeerIsClosedAfterTheIdleTimeout() throws Exception {
-        startBroker("idle-timeout-ms: " + IDLE_TIMEOUT_MS + "\n", "");
+        startBroker("idle-timeout-ms: " + IDLE_TIMEOUT_MS + "\n");
         try (ScriptedPeer peer = ScriptedPeer.connect(broker.port()).open(0)) {
             peer.awaitRemoteOpen(ANSWER_WITHIN);
             assertEquals(IDLE_TIMEOUT_MS / 2, peer.transport().getRemoteIdleTimeout());
@@ -213,7 +213,7 @@ class ProtocolRobustnessIT {
      */
     @Test
     void peerSilentBeforeOpenIsDisconnectedAfterTheIdleTimeout() throws Exception {
-        startBroker("idle-timeout-ms: " + IDLE_TIMEOUT_MS + "\n", "");
+        startBroker("idle-timeout-ms: " + IDLE_TIMEOUT_MS + "\n");
         byte[][] starts = {{}, {'A', 'M'}, SASL_HEADER, AMQP_HEADER};
         List<Socket> sockets = new ArrayList<>();
         try {
@@ -253,7 +253,7 @@ class ProtocolRobustnessIT {
      */
     @Test
     void peerAskingForHeartbeatsGetsEmptyFrames() throws Exception {
-        startBroker("idle-timeout-ms: " + IDLE_TIMEOUT_MS + "\n", "");
+        startBroker("idle-timeout-ms: " + IDLE_TIMEOUT_MS + "\n");
         try (ScriptedPeer peer = ScriptedPeer.connect(broker.port()).open(2000)) {
             peer.awaitRemoteOpen(ANSWER_WITHIN);
             int framesAtOpen = peer.framesReceived();
@@ -274,9 +274,14 @@ class ProtocolRobustnessIT {
 
     // ---- helpers ----
 
-    private void startBroker(String amqpKeys, String extraYaml) throws Exception {
-        String yaml = extraYaml.contains("auth:") ? extraYaml : RunningBroker.testUserAuth(true) + extraYaml;
-        broker = RunningBroker.start(dataDir, amqpKeys, yaml);
+    /** A broker with anonymous access on; {@code amqpKeys} as in {@link RunningBroker#start(Path, String, String)}. */
+    private void startBroker(String amqpKeys) throws Exception {
+        startBroker(amqpKeys, true);
+    }
+
+    /** Starts the broker (user alice/secret) and the bystander, and checks the bystander works to begin with. */
+    private void startBroker(String amqpKeys, boolean anonymous) throws Exception {
+        broker = RunningBroker.start(dataDir, amqpKeys, RunningBroker.testUserAuth(anonymous));
         bystander = connectAsAlice();
         ProtonClientIT.assertRoundTrip(bystander, "/queues/bystander");
     }

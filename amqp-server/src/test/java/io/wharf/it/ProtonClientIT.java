@@ -366,7 +366,7 @@ class ProtonClientIT {
         // The drain used up the remaining 7 credits: a new message stays in the queue.
         sendAll(connection, "/queues/drain", 1);
         assertNull(receiver.receive(NOTHING_MORE_MS, MILLISECONDS), "delivered after the drain took the credit");
-        assertEquals(1, broker.broker().queues().get("drain").messageCount());
+        await().until(() -> broker.broker().queues().get("drain").messageCount() == 1);
 
         // Draining with nothing in the queue completes too.
         Receiver empty = connection.openReceiver("/queues/empty", new ReceiverOptions().creditWindow(0));

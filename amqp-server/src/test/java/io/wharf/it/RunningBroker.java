@@ -23,15 +23,36 @@ public final class RunningBroker implements AutoCloseable {
 
     /** Starts a broker with {@code extraYaml} (may be empty) on a free port, data in {@code dataDir}. */
     public static RunningBroker start(Path dataDir, String extraYaml) throws Exception {
-        String yaml = "amqp:\n  port: 0\n  host: 127.0.0.1\n" + "data-dir: " + dataDir + "\n" + extraYaml;
+        return start(dataDir, "", extraYaml);
+    }
+
+    /**
+     * Like {@link #start(Path, String)}, with more keys in the {@code amqp} section (which this class writes
+     * itself, so {@code extraYaml} cannot have one): {@code amqpKeys} holds unindented {@code key: value} lines,
+     * e.g. {@code "max-frame-size-bytes: 4096\n"}.
+     */
+    public static RunningBroker start(Path dataDir, String amqpKeys, String extraYaml) throws Exception {
+        StringBuilder amqp = new StringBuilder("amqp:\n  port: 0\n  host: 127.0.0.1\n");
+        amqpKeys.lines().forEach(line -> amqp.append("  ").append(line).append('\n'));
+        String yaml = amqp + "data-dir: " + dataDir + "\n" + extraYaml;
         BrokerConfig config = ConfigLoader.parse(yaml, Map.of());
         return new RunningBroker(Broker.start(config));
     }
 
     /** A broker with the test user {@code alice}/{@code secret} and anonymous access on. */
     public static RunningBroker withTestUser(Path dataDir, String extraYaml) throws Exception {
-        return start(dataDir, "auth:\n  anonymous: true\n  users:\n    - name: alice\n      password-hash: \""
-                + SECRET_HASH + "\"\n" + extraYaml);
+        return withTestUser(dataDir, "", extraYaml);
+    }
+
+    /** {@link #withTestUser(Path, String)} with more {@code amqp} keys, as in {@link #start(Path, String, String)}. */
+    public static RunningBroker withTestUser(Path dataDir, String amqpKeys, String extraYaml) throws Exception {
+        return start(dataDir, amqpKeys, testUserAuth(true) + extraYaml);
+    }
+
+    /** An {@code auth} section with the user alice/secret, and anonymous access on or off. */
+    public static String testUserAuth(boolean anonymous) {
+        return "auth:\n  anonymous: " + anonymous + "\n  users:\n    - name: alice\n      password-hash: \""
+                + SECRET_HASH + "\"\n";
     }
 
     public int port() {

@@ -99,6 +99,10 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         collector = Proton.collector();
         connection.collect(collector);
         transport.bind(connection);
+        // The idle timeout runs from the protocol header, not from the open: a peer silent during SASL or before
+        // its open is closed too (proton-j then fails the SASL exchange and writes open + close itself). The first
+        // tick runs after the header bytes the header check hands over, so the silence is measured from them.
+        ctx.executor().execute(this::tick);
     }
 
     @Override
@@ -282,7 +286,11 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
             }
             case DELIVERY -> onDelivery(event.getDelivery());
             case TRANSPORT_ERROR -> {
-                ErrorCondition condition = transport.getCondition();
+                // After an idle timeout proton-j closes the input itself and reports that as a framing error
+                // ("connection aborted"); the connection's own condition, when set, says what really happened.
+                ErrorCondition local = connection.getCondition();
+                ErrorCondition condition = local != null && local.getCondition() != null
+                        ? local : transport.getCondition();
                 LOG.info("Connection {}: transport error {}", connectionId(), condition);
                 closeWhenFlushed = true;
             }
@@ -312,6 +320,10 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
                 String.valueOf(ctx.channel().remoteAddress()), user, vhost, connection.getRemoteContainer());
         LOG.debug("Connection {} opened by {} from {}", info.id(), user, info.remoteAddress());
         context.events().connectionOpened(info);
+        // The client's open may ask for heartbeats: tick now, not at the deadline computed before it arrived.
+        if (tickTask != null) {
+            tickTask.cancel(false);
+        }
         tick();
     }
 
@@ -398,7 +410,10 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         link.close();
     }
 
-    /** Drives idle timeouts: proton-j says when it next needs the clock (heartbeats out, idle check in). */
+    /**
+     * Drives idle timeouts: proton-j says when it next needs the clock (heartbeats out, idle check in). One chain
+     * of ticks per connection, started when the handler is added and restarted at the client's open.
+     */
     private void tick() {
         tickTask = null;
         if (channelClosing || cleanedUp) {

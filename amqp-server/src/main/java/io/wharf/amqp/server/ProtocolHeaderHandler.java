@@ -5,9 +5,11 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.wharf.amqp.engine.AmqpConnectionHandler;
 import io.wharf.amqp.engine.EngineContext;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,9 +28,31 @@ public final class ProtocolHeaderHandler extends ByteToMessageDecoder {
     private static final byte[] SASL_HEADER = {'A', 'M', 'Q', 'P', SASL_PROTOCOL_ID, 1, 0, 0};
 
     private final EngineContext context;
+    private ScheduledFuture<?> headerDeadline;
 
     public ProtocolHeaderHandler(EngineContext context) {
         this.context = context;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        // No proton-j transport watches the connection until the header is in: without a deadline here a peer
+        // that connects and stays silent would hold its socket for good.
+        int idleTimeoutMs = context.amqp().idleTimeoutMs();
+        if (idleTimeoutMs > 0) {
+            headerDeadline = ctx.executor().schedule(() -> {
+                LOG.info("Connection from {} sent no protocol header within {} ms (amqp.idle-timeout-ms); closing",
+                        ctx.channel().remoteAddress(), idleTimeoutMs);
+                ctx.close();
+            }, idleTimeoutMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        if (headerDeadline != null) {
+            headerDeadline.cancel(false);
+        }
     }
 
     @Override

@@ -13,9 +13,13 @@ public final class MemoryQueueLog implements QueueLog {
 
     private final Map<Long, ByteBuffer> payloads = new HashMap<>();
     private long nextOffset;
+    private boolean closed;
 
     @Override
     public CompletableFuture<Long> append(MessageHeader header, ByteBuffer payload, boolean force) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the log is closed"));
+        }
         long offset = nextOffset++;
         payloads.put(offset, payload.asReadOnlyBuffer());
         return CompletableFuture.completedFuture(offset);
@@ -37,6 +41,7 @@ public final class MemoryQueueLog implements QueueLog {
 
     @Override
     public CompletableFuture<Void> close() {
+        closed = true;
         payloads.clear();
         return CompletableFuture.completedFuture(null);
     }

@@ -13,6 +13,7 @@ import io.wharf.store.log.LogConfig;
 import io.wharf.store.log.LogWriter;
 import io.wharf.store.log.LogWriterConfig;
 import io.wharf.store.meta.MetadataStore;
+import io.wharf.store.queue.QueueDefinition;
 import io.wharf.store.queue.QueueRegistry;
 import io.wharf.store.queue.QueueThreads;
 import java.nio.file.Files;
@@ -66,9 +67,9 @@ public final class Broker implements AutoCloseable {
                 LogConfig.defaults().withSegmentSizeBytes(config.store().segmentSizeBytes()), logWriter, metadata);
         queueThreads = new QueueThreads(cores);
         queues = new QueueRegistry(queueThreads, storage);
-        List<String> durable = storage.recoverableQueues();
-        for (String name : durable) {
-            queues.recover(name);
+        List<QueueDefinition> durable = storage.recoverableQueues();
+        for (QueueDefinition definition : durable) {
+            queues.recover(definition);
         }
         if (!durable.isEmpty()) {
             LOG.info("Recovering {} durable queues from {}", durable.size(), config.dataDir());

@@ -6,6 +6,7 @@ import io.wharf.store.log.LogConfig;
 import io.wharf.store.log.LogWriter;
 import io.wharf.store.queue.ClassicQueue;
 import io.wharf.store.queue.MessageHeader;
+import io.wharf.store.queue.QueueDefinition;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.ByteBuffer;
@@ -40,7 +41,7 @@ public final class QueueBacklogHeapBench {
         ExecutorService queueThread = Executors.newSingleThreadExecutor();
         LogWriter writer = LogWriter.start(FsyncPolicy.NEVER);
         try {
-            ClassicQueue queue = new ClassicQueue("backlog", true,
+            ClassicQueue queue = new ClassicQueue(QueueDefinition.durableClassic("/", "backlog"),
                     () -> FileQueueLog.open(base.resolve("backlog"), LogConfig.defaults(), writer), queueThread);
             queueThread.submit(() -> { }).get();
             long before = usedAfterGc(memory);

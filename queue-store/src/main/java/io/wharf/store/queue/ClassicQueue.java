@@ -25,6 +25,7 @@ public final class ClassicQueue implements MessageQueue {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClassicQueue.class);
 
+    private final QueueDefinition definition;
     private final String name;
     private final boolean durable;
     private final Executor executor;
@@ -52,9 +53,10 @@ public final class ClassicQueue implements MessageQueue {
      * @param logOpener opens the queue's log; runs first on {@code executor}, and its live records (a restart's
      *                  backlog) become the queue's messages before anything else happens
      */
-    public ClassicQueue(String name, boolean durable, Callable<QueueLog> logOpener, Executor executor) {
-        this.name = name;
-        this.durable = durable;
+    public ClassicQueue(QueueDefinition definition, Callable<QueueLog> logOpener, Executor executor) {
+        this.definition = definition;
+        this.name = definition.name();
+        this.durable = definition.durable();
         this.executor = executor;
         executor.execute(() -> open(logOpener));
     }
@@ -84,6 +86,11 @@ public final class ClassicQueue implements MessageQueue {
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public QueueDefinition definition() {
+        return definition;
     }
 
     public boolean durable() {
@@ -199,6 +206,26 @@ public final class ClassicQueue implements MessageQueue {
             }
             dispatch();
         });
+    }
+
+    @Override
+    public CompletableFuture<Long> purge() {
+        CompletableFuture<Long> purged = new CompletableFuture<>();
+        executor.execute(() -> {
+            long count = 0;
+            while (!fresh.isEmpty()) {
+                log.ack(fresh.pollFirst());
+                count++;
+            }
+            for (Long offset : returned.keySet()) {
+                log.ack(offset);
+                count++;
+            }
+            returned.clear();
+            messageCount -= count;
+            purged.complete(count);
+        });
+        return purged;
     }
 
     @Override

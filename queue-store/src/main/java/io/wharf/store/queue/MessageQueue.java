@@ -11,6 +11,9 @@ public interface MessageQueue {
 
     String name();
 
+    /** How the queue was declared: type, flags, arguments. */
+    QueueDefinition definition();
+
     /**
      * Stores a message. The future completes (on a store or queue thread) once the message is stored, and for a
      * durable message on a durable queue only once it has been forced to disk. It fails when the store refuses it.
@@ -30,6 +33,9 @@ public interface MessageQueue {
 
     /** Settles a delivery made to {@code consumer}; unknown ids (already returned, already settled) are ignored. */
     void settle(QueueConsumer consumer, long messageId, Outcome outcome);
+
+    /** Removes every message waiting for delivery (not those held unsettled by consumers); completes with the count. */
+    CompletableFuture<Long> purge();
 
     /** Messages in the queue, delivered-but-unsettled included. Safe from any thread (may lag). */
     long messageCount();

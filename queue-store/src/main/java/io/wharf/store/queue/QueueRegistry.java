@@ -3,6 +3,7 @@ package io.wharf.store.queue;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * happens once even when two connections race to auto-create it.
  */
 public final class QueueRegistry {
+
+    private static final String DEFAULT_VHOST = "/";
 
     private final ConcurrentHashMap<String, ClassicQueue> queues = new ConcurrentHashMap<>();
     private final QueueThreads threads;
@@ -31,27 +34,44 @@ public final class QueueRegistry {
         return queues.get(name);
     }
 
-    /** The queue of that name, created (durable) when missing. */
+    /** The queue of that name, created as a plain durable classic queue when missing (auto-create). */
     public MessageQueue getOrCreate(String name) {
-        ClassicQueue existing = queues.get(name);
+        return declare(QueueDefinition.durableClassic(DEFAULT_VHOST, name)).queue();
+    }
+
+    /**
+     * The outcome of {@link #declare}: the queue, and whether this call created it. When it existed already,
+     * {@code queue.definition()} is what it was declared with (the caller decides whether the two are equivalent).
+     */
+    public record Declared(MessageQueue queue, boolean created) {
+    }
+
+    /** Creates the queue unless one of that name exists; never changes an existing queue. */
+    public Declared declare(QueueDefinition definition) {
+        ClassicQueue existing = queues.get(definition.name());
         if (existing != null) {
-            return existing;
+            return new Declared(existing, false);
         }
         boolean[] created = {false};
-        ClassicQueue queue = queues.computeIfAbsent(name, n -> {
+        ClassicQueue queue = queues.computeIfAbsent(definition.name(), n -> {
             created[0] = true;
-            return new ClassicQueue(n, true, () -> storage.open(n), threads.assign());
+            return newQueue(definition);
         });
-        if (created[0]) {
-            storage.created(name);
+        if (created[0] && definition.durable()) {
+            storage.created(definition);
         }
-        return queue;
+        return new Declared(queue, created[0]);
     }
 
     /** Brings back a durable queue that existed before a restart; its log recovers on the queue's thread. */
-    public MessageQueue recover(String name) {
-        return queues.computeIfAbsent(name, n -> new ClassicQueue(n, true, () -> storage.open(n),
-                threads.assign()));
+    public MessageQueue recover(QueueDefinition definition) {
+        return queues.computeIfAbsent(definition.name(), n -> newQueue(definition));
+    }
+
+    private ClassicQueue newQueue(QueueDefinition definition) {
+        String name = definition.name();
+        return new ClassicQueue(definition,
+                definition.durable() ? () -> storage.open(name) : MemoryQueueLog::new, threads.assign());
     }
 
     /**
@@ -59,8 +79,9 @@ public final class QueueRegistry {
      * a dynamic link; whoever created it deletes it.
      */
     public MessageQueue createTemporary() {
-        String name = "amq.gen-" + UUID.randomUUID();
-        return queues.computeIfAbsent(name, n -> new ClassicQueue(n, false, MemoryQueueLog::new, threads.assign()));
+        QueueDefinition definition = new QueueDefinition(DEFAULT_VHOST, "amq.gen-" + UUID.randomUUID(), "classic",
+                false, true, false, Map.of());
+        return queues.computeIfAbsent(definition.name(), n -> newQueue(definition));
     }
 
     /** Removes and closes a queue; its messages are gone. Returns false when there was no such queue. */

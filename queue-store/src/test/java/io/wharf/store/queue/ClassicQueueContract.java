@@ -34,7 +34,7 @@ abstract class ClassicQueueContract {
     void setUp() throws Exception {
         executor = Executors.newSingleThreadExecutor();
         QueueLog log = newLog();
-        queue = new ClassicQueue("q", true, () -> log, executor);
+        queue = new ClassicQueue(QueueDefinition.durableClassic("/", "q"), () -> log, executor);
     }
 
     @AfterEach

@@ -20,9 +20,14 @@ public interface MessageQueue {
      */
     CompletableFuture<Void> enqueue(MessageHeader header, ByteBuffer payload);
 
-    void addConsumer(QueueConsumer consumer);
+    /** Attaches a consumer with default options. */
+    default void addConsumer(QueueConsumer consumer) {
+        addConsumer(consumer, ConsumerOptions.DEFAULT);
+    }
 
-    /** Detaches a consumer; messages it held unsettled go back to the queue as failed deliveries. */
+    void addConsumer(QueueConsumer consumer, ConsumerOptions options);
+
+    /** Detaches a consumer; messages it held unsettled go back to the queue (released: delivery count unchanged). */
     void removeConsumer(QueueConsumer consumer);
 
     /** Grants {@code credit} more messages to {@code consumer}. */
@@ -32,7 +37,23 @@ public interface MessageQueue {
     void drain(QueueConsumer consumer);
 
     /** Settles a delivery made to {@code consumer}; unknown ids (already returned, already settled) are ignored. */
-    void settle(QueueConsumer consumer, long messageId, Outcome outcome);
+    default void settle(QueueConsumer consumer, long messageId, Outcome outcome) {
+        settle(consumer, messageId, outcome, java.util.Map.of());
+    }
+
+    /**
+     * Settles with the message annotations of a {@code modified} outcome: {@code x-} keys are merged into the
+     * message for its next delivery; {@code x-opt-delivery-time} (epoch ms) delays that delivery.
+     */
+    void settle(QueueConsumer consumer, long messageId, Outcome outcome, java.util.Map<String, Object> annotations);
+
+    /**
+     * True while the queue refuses publishes (at its length limit with reject-publish overflow). Producers' credit
+     * is withheld meanwhile. Safe from any thread.
+     */
+    default boolean full() {
+        return false;
+    }
 
     /** Removes every message waiting for delivery (not those held unsettled by consumers); completes with the count. */
     CompletableFuture<Long> purge();

@@ -19,6 +19,7 @@ public final class QueueRegistry {
     private final ConcurrentHashMap<String, ClassicQueue> queues = new ConcurrentHashMap<>();
     private final QueueThreads threads;
     private final QueueStorage storage;
+    private volatile DeadLetters deadLetters = DeadLetters.DROP;
 
     /**
      * @param threads where the queues run
@@ -27,6 +28,14 @@ public final class QueueRegistry {
     public QueueRegistry(QueueThreads threads, QueueStorage storage) {
         this.threads = threads;
         this.storage = storage;
+    }
+
+    /**
+     * Where queues created from now on send dead-lettered messages. Set once at start, before queues are recovered
+     * (routing sits above this module and is built after the registry).
+     */
+    public void deadLetters(DeadLetters deadLetters) {
+        this.deadLetters = deadLetters;
     }
 
     /** The queue, or null when there is none of that name. */
@@ -71,7 +80,8 @@ public final class QueueRegistry {
     private ClassicQueue newQueue(QueueDefinition definition) {
         String name = definition.name();
         return new ClassicQueue(definition,
-                definition.durable() ? () -> storage.open(name) : MemoryQueueLog::new, threads.assign());
+                definition.durable() ? () -> storage.open(name) : MemoryQueueLog::new, threads.assign(),
+                threads.timer(), deadLetters, () -> delete(name));
     }
 
     /**

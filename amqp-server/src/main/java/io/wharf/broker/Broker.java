@@ -1,6 +1,7 @@
 package io.wharf.broker;
 
 import io.wharf.amqp.address.AddressResolver;
+import io.wharf.amqp.engine.Backpressure;
 import io.wharf.amqp.engine.EngineContext;
 import io.wharf.amqp.sasl.SaslAuthenticator;
 import io.wharf.amqp.server.AmqpServer;
@@ -82,6 +83,10 @@ public final class Broker implements AutoCloseable {
             return t;
         });
         timer.scheduleWithFixedDelay(diskSpace::check, 1, 1, TimeUnit.SECONDS);
+        MemoryAlarm memory = new MemoryAlarm(config.limits().memoryHighWatermarkPercent());
+        timer.scheduleWithFixedDelay(memory::check, 1, 1, TimeUnit.SECONDS);
+        long maxInflight = config.limits().maxInflightBytes() > 0 ? config.limits().maxInflightBytes()
+                : Runtime.getRuntime().maxMemory() / 4;
         hashing = Executors.newFixedThreadPool(Math.max(1, cores / 2), r -> {
             Thread t = new Thread(r, "wharf-auth");
             t.setDaemon(true);
@@ -93,7 +98,7 @@ public final class Broker implements AutoCloseable {
                 new SaslAuthenticator(config.auth(), hashing),
                 new AddressResolver(new DefaultExchange(queues, config.queues().autoCreate())),
                 queues,
-                diskSpace,
+                new Backpressure(diskSpace, memory::on, maxInflight),
                 plugins,
                 openProperties(config),
                 new Symbol[] {Symbol.valueOf("ANONYMOUS-RELAY")},

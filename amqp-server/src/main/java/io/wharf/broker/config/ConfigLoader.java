@@ -45,12 +45,13 @@ public final class ConfigLoader {
                     "max-message-size-bytes", "link-credit-window", "node-name"),
             "http", List.of("host", "port"),
             "store", List.of("fsync", "segment-size-bytes", "min-free-disk-bytes"),
+            "limits", List.of("memory-high-watermark-percent", "max-inflight-bytes"),
             "queues", List.of("auto-create"),
             "auth", List.of("anonymous", "users"),
             "plugins", List.of("dir", "enabled", "settings"));
     private static final String DATA_DIR = "data-dir";
-    private static final List<String> TOP_LEVEL_KEYS = List.of("amqp", "http", DATA_DIR, "store", "queues", "auth",
-            "plugins");
+    private static final List<String> TOP_LEVEL_KEYS = List.of("amqp", "http", DATA_DIR, "store", "limits", "queues",
+            "auth", "plugins");
     private static final List<String> USER_KEYS = List.of("name", "password-hash", "loopback-only");
     /** Keys holding a structure, which one environment string cannot express. */
     private static final Set<String> NOT_FROM_ENV = Set.of("auth.users", "plugins.settings");
@@ -123,6 +124,7 @@ public final class ConfigLoader {
                 http(reader, section(reader, root, "http")),
                 reader.path(DATA_DIR, root, DATA_DIR, "data"),
                 store(reader, section(reader, root, "store")),
+                limits(reader, section(reader, root, "limits")),
                 queues(reader, section(reader, root, "queues")),
                 auth(reader, section(reader, root, "auth")),
                 plugins(reader, section(reader, root, "plugins")));
@@ -193,6 +195,13 @@ public final class ConfigLoader {
                         64L * 1024 * 1024),
                 r.integer("store.min-free-disk-bytes", s, "min-free-disk-bytes", 0, Long.MAX_VALUE, null,
                         50L * 1024 * 1024));
+    }
+
+    private static LimitsConfig limits(ValueReader r, ObjectNode s) {
+        return new LimitsConfig(
+                (int) r.integer("limits.memory-high-watermark-percent", s, "memory-high-watermark-percent", 10, 100,
+                        null, 80),
+                r.integer("limits.max-inflight-bytes", s, "max-inflight-bytes", 0, Long.MAX_VALUE, null, 0));
     }
 
     private static QueuesConfig queues(ValueReader r, ObjectNode s) {

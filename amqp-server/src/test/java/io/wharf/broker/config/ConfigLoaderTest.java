@@ -352,7 +352,7 @@ class ConfigLoaderTest {
         assertEquals("WHARF_PLUGINS_ENABLED", variables.get("plugins.enabled"));
         assertFalse(variables.containsKey("auth.users"));
         assertFalse(variables.containsKey("plugins.settings"));
-        assertEquals(18, variables.size()); // amqp 8, http 2, data-dir, store 3, queues 1, auth 1, plugins 2
+        assertEquals(20, variables.size()); // amqp 8, http 2, data-dir, store 3, limits 2, queues 1, auth 1, plugins 2
         assertEquals(variables.size(), new HashSet<>(variables.values()).size());
     }
 

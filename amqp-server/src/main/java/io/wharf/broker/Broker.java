@@ -68,6 +68,7 @@ public final class Broker implements AutoCloseable {
                 LogConfig.defaults().withSegmentSizeBytes(config.store().segmentSizeBytes()), logWriter, metadata);
         queueThreads = new QueueThreads(cores);
         queues = new QueueRegistry(queueThreads, storage);
+        queues.autoCreateArguments(config.queues()::argumentsFor);
         List<QueueDefinition> durable = storage.recoverableQueues();
         for (QueueDefinition definition : durable) {
             queues.recover(definition);

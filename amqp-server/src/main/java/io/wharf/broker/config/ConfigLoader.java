@@ -46,7 +46,7 @@ public final class ConfigLoader {
             "http", List.of("host", "port"),
             "store", List.of("fsync", "segment-size-bytes", "min-free-disk-bytes"),
             "limits", List.of("memory-high-watermark-percent", "max-inflight-bytes"),
-            "queues", List.of("auto-create"),
+            "queues", List.of("auto-create", "policies"),
             "auth", List.of("anonymous", "users"),
             "plugins", List.of("dir", "enabled", "settings"));
     private static final String DATA_DIR = "data-dir";
@@ -54,7 +54,7 @@ public final class ConfigLoader {
             "auth", "plugins");
     private static final List<String> USER_KEYS = List.of("name", "password-hash", "loopback-only");
     /** Keys holding a structure, which one environment string cannot express. */
-    private static final Set<String> NOT_FROM_ENV = Set.of("auth.users", "plugins.settings");
+    private static final Set<String> NOT_FROM_ENV = Set.of("auth.users", "plugins.settings", "queues.policies");
     private static final Map<String, String> ENV_VARIABLES = EnvOverrides.variables(envKeys());
 
     private static final String PORT_PROBLEM = "is not a port number (0..65535)";
@@ -205,7 +205,57 @@ public final class ConfigLoader {
     }
 
     private static QueuesConfig queues(ValueReader r, ObjectNode s) {
-        return new QueuesConfig(r.bool("queues.auto-create", s, "auto-create", true));
+        return new QueuesConfig(r.bool("queues.auto-create", s, "auto-create", true), policies(r, s));
+    }
+
+    private static List<QueuePolicy> policies(ValueReader r, ObjectNode queues) {
+        ValueReader.Raw raw = r.raw("queues.policies", queues, "policies");
+        if (raw == null) {
+            return List.of();
+        }
+        if (!raw.node().isArray()) {
+            r.error(raw.label(), raw.node(), "is not a list of policies (pattern, arguments)");
+            return List.of();
+        }
+        List<QueuePolicy> policies = new ArrayList<>();
+        for (int i = 0; i < raw.node().size(); i++) {
+            String at = "queues.policies[" + i + "]";
+            JsonNode entry = raw.node().get(i);
+            if (!entry.isObject()) {
+                r.error(at, entry, "is not a mapping (pattern, arguments)");
+                continue;
+            }
+            r.checkKeys(at, entry, List.of("pattern", "arguments"));
+            String pattern = r.string(at + ".pattern", entry, "pattern", null);
+            if (pattern == null) {
+                r.error(at + ".pattern: missing");
+                continue;
+            }
+            java.util.regex.Pattern compiled;
+            try {
+                compiled = java.util.regex.Pattern.compile(pattern);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                r.error(at + ".pattern", entry.get("pattern"), "is not a regular expression: " + e.getDescription());
+                continue;
+            }
+            JsonNode arguments = entry.get("arguments");
+            if (arguments == null || !arguments.isObject()) {
+                r.error(at + ".arguments", arguments == null ? entry : arguments, "is not a mapping of queue arguments");
+                continue;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> map = (Map<String, Object>) plain(arguments);
+            Map<String, Object> typed = new LinkedHashMap<>();
+            map.forEach((k, v) -> typed.put(k, v instanceof Integer n ? Long.valueOf(n) : v));
+            try {
+                io.wharf.store.queue.QueueArguments.from(typed);
+            } catch (IllegalArgumentException e) {
+                r.error(at + ".arguments." + e.getMessage());
+                continue;
+            }
+            policies.add(new QueuePolicy(compiled, Collections.unmodifiableMap(typed)));
+        }
+        return List.copyOf(policies);
     }
 
     private static AuthConfig auth(ValueReader r, ObjectNode s) {

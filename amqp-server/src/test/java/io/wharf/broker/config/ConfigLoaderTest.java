@@ -445,4 +445,35 @@ class ConfigLoaderTest {
         assertTrue(guest.loopbackOnly());
         assertTrue(PasswordHash.verify("guest".toCharArray(), guest.passwordHash()));
     }
+
+    // ---- queue policies
+
+    @Test
+    void queuePoliciesApplyByFirstMatchingPattern() {
+        BrokerConfig config = ConfigLoader.parse("""
+                queues:
+                  policies:
+                    - pattern: ^jobs\\.
+                      arguments: {x-max-priority: 10, x-dead-letter-exchange: dlx}
+                    - pattern: .
+                      arguments: {x-message-ttl: 1000}
+                """, Map.of());
+        assertEquals(Map.of("x-max-priority", 10L, "x-dead-letter-exchange", "dlx"),
+                config.queues().argumentsFor("jobs.high"));
+        assertEquals(Map.of("x-message-ttl", 1000L), config.queues().argumentsFor("other"));
+    }
+
+    @Test
+    void badQueuePoliciesNameTheEntry() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
+                queues:
+                  policies:
+                    - pattern: "(unclosed"
+                      arguments: {}
+                    - pattern: ok
+                      arguments: {x-max-length: lots}
+                """, Map.of()));
+        assertTrue(e.getMessage().contains("queues.policies[0].pattern"), e.getMessage());
+        assertTrue(e.getMessage().contains("queues.policies[1].arguments.x-max-length"), e.getMessage());
+    }
 }

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -20,6 +21,7 @@ public final class QueueRegistry {
     private final QueueThreads threads;
     private final QueueStorage storage;
     private volatile DeadLetters deadLetters = DeadLetters.DROP;
+    private volatile Function<String, Map<String, Object>> autoCreateArguments = name -> Map.of();
 
     /**
      * @param threads where the queues run
@@ -43,9 +45,21 @@ public final class QueueRegistry {
         return queues.get(name);
     }
 
-    /** The queue of that name, created as a plain durable classic queue when missing (auto-create). */
+    /**
+     * The arguments an auto-created queue gets, by name (the broker's queue policies). Set once at start.
+     */
+    public void autoCreateArguments(Function<String, Map<String, Object>> arguments) {
+        this.autoCreateArguments = arguments;
+    }
+
+    /** The queue of that name, created as a durable classic queue when missing (auto-create). */
     public MessageQueue getOrCreate(String name) {
-        return declare(QueueDefinition.durableClassic(DEFAULT_VHOST, name)).queue();
+        MessageQueue existing = queues.get(name);
+        if (existing != null) {
+            return existing;
+        }
+        return declare(new QueueDefinition(DEFAULT_VHOST, name, "classic", true, false, false,
+                autoCreateArguments.apply(name))).queue();
     }
 
     /**

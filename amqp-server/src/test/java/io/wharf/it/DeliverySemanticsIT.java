@@ -26,6 +26,7 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.qpid.jms.JmsConnectionFactory;
@@ -653,6 +654,48 @@ class DeliverySemanticsIT {
         sender.send(Message.create("m3")).awaitAccepted(5, SECONDS);
         receiver.addCredit(10);
         assertEquals(List.of(1, 3), drainNumbers(receiver));
+    }
+
+    @Test
+    void aFullRejectPublishQueueWithholdsCreditUntilThereIsRoom() throws Exception {
+        // A small credit window, so the sender runs out within a few refused messages.
+        broker.close();
+        broker = RunningBroker.withTestUser(dataDir.resolve("small-window"), "link-credit-window: 10\n", POLICIES);
+        Connection connection = connect();
+        Sender sender = connection.openSender("/queues/full.credit");
+        sender.send(Message.create("m0")).awaitAccepted(5, SECONDS);
+        sender.send(Message.create("m1")).awaitAccepted(5, SECONDS);
+
+        // While the queue is full the sender spends the credit it has (each send refused), then gets no more.
+        int refused = 0;
+        Tracker tracker;
+        while ((tracker = sender.trySend(Message.create("refused"))) != null) {
+            tracker.awaitSettlement(5, SECONDS);
+            assertResourceLimitExceeded(tracker.remoteState());
+            refused++;
+            assertTrue(refused <= 10, "the sender kept getting credit for a full queue");
+        }
+        // No credit now, and none comes while the queue stays full (the client has no credit getter: trySend
+        // answers null without credit; a successful one would send a message).
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3))
+                .until(() -> sender.trySend(Message.create("refused")) == null);
+
+        // Room again: credit comes back and the next message is accepted.
+        Receiver receiver = connection.openReceiver("/queues/full.credit", manualAccept().creditWindow(0));
+        receiver.openFuture().get(5, SECONDS);
+        receiver.addCredit(1);
+        Delivery m0 = receiver.receive(ARRIVES_MS, MILLISECONDS);
+        assertEquals("m0", m0.message().body());
+        m0.accept();
+        AtomicReference<Tracker> m2 = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            m2.set(sender.trySend(Message.create("m2")));
+            return m2.get() != null;
+        });
+        m2.get().awaitAccepted(5, SECONDS);
+        receiver.addCredit(10);
+        assertEquals(List.of(1, 2), drainNumbers(receiver));
+        assertTrue(refused > 0, "no publish was refused");
     }
 
     @Test

@@ -36,11 +36,19 @@ final class ForkedBroker implements AutoCloseable {
 
     /** Starts a broker JVM with {@code yaml} as its configuration file; returns once it listens. */
     static ForkedBroker start(Path dir, String yaml) throws Exception {
+        return start(dir, yaml, List.of());
+    }
+
+    /** {@link #start(Path, String)} with more JVM options after {@code -Xmx256m} (e.g. GC logging). */
+    static ForkedBroker start(Path dir, String yaml, List<String> jvmOptions) throws Exception {
         Path conf = dir.resolve("wharf.yaml");
         Files.writeString(conf, yaml);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "io.wharf.broker.BrokerMain", conf.toString())
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.wharf.broker.BrokerMain",
+                conf.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .directory(dir.toFile());
         ForkedBroker broker = new ForkedBroker(builder.start());

@@ -63,6 +63,8 @@ public final class ClassicQueue implements MessageQueue {
     private int nextConsumer;
     private long readyBytes;
     private int pendingAppends;
+    /** Bytes of the appends in {@link #pendingAppends}: they count against x-max-length-bytes like ready ones. */
+    private long pendingBytes;
     private long lastUsedMs = System.currentTimeMillis();
     private ScheduledFuture<?> timerTask;
     private long timerDueMs = Long.MAX_VALUE;
@@ -168,9 +170,11 @@ public final class ClassicQueue implements MessageQueue {
                 return;
             }
             pendingAppends++;
+            pendingBytes += size;
             appended.whenComplete((offset, error) -> {
                 executor.execute(() -> {
                     pendingAppends--;
+                    pendingBytes -= size;
                     if (error == null) {
                         arrived(offset, effective, size);
                     }
@@ -226,7 +230,7 @@ public final class ClassicQueue implements MessageQueue {
     /** Would one more message of {@code size} bytes take the queue past a limit? Pending appends count. */
     private boolean atLimit(int size) {
         return (arguments.maxLength() >= 0 && ready.size() + pendingAppends >= arguments.maxLength())
-                || (arguments.maxLengthBytes() >= 0 && readyBytes + size > arguments.maxLengthBytes());
+                || (arguments.maxLengthBytes() >= 0 && readyBytes + pendingBytes + size > arguments.maxLengthBytes());
     }
 
     private void updateFull() {

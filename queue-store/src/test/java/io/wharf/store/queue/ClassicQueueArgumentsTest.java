@@ -35,10 +35,14 @@ class ClassicQueueArgumentsTest {
     private ClassicQueue queue;
 
     private ClassicQueue queue(Map<String, Object> arguments) {
+        return queue(arguments, MemoryQueueLog::new);
+    }
+
+    private ClassicQueue queue(Map<String, Object> arguments, java.util.concurrent.Callable<QueueLog> log) {
         DeadLetters recording = (q, payload, reason, count) ->
                 deadLettered.add(text(payload) + ":" + reason.wireName() + ":" + count);
         queue = new ClassicQueue(new QueueDefinition("/", "q", "classic", true, false, false, arguments),
-                MemoryQueueLog::new, executor, timer, recording, () -> expiredQueue.set(true));
+                log, executor, timer, recording, () -> expiredQueue.set(true));
         return queue;
     }
 
@@ -162,6 +166,62 @@ class ClassicQueueArgumentsTest {
         queue.settle(consumer, consumer.deliveries.get(0).messageId(), Outcome.ACCEPTED);
         idle();
         assertFalse(queue.full());
+    }
+
+    @Test
+    void rejectPublishCountsBytesStillBeingStored() throws Exception {
+        // Appends that have not completed yet (a forced write in progress) count against the byte limit too.
+        HeldAppendsLog log = new HeldAppendsLog();
+        queue(Map.of("x-max-length-bytes", 10L, "x-overflow", "reject-publish"), () -> log);
+        CompletableFuture<Void> first = enqueue("aaaa", MessageHeader.of(true));
+        CompletableFuture<Void> second = enqueue("bbbb", MessageHeader.of(true));
+        CompletableFuture<Void> third = enqueue("cccc", MessageHeader.of(true));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> third.get(5, TimeUnit.SECONDS));
+        assertInstanceOf(QueueFullException.class, e.getCause());
+        assertFalse(first.isDone(), "the first append should still be held");
+        log.completeAll();
+        first.get(5, TimeUnit.SECONDS);
+        second.get(5, TimeUnit.SECONDS);
+        idle();
+        assertEquals(2, queue.messageCount());
+    }
+
+    /** An in-memory log whose appends complete only when the test says so. Used on the queue's thread only. */
+    private static final class HeldAppendsLog implements QueueLog {
+        private final MemoryQueueLog log = new MemoryQueueLog();
+        private final List<Runnable> held = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public CompletableFuture<Long> append(MessageHeader header, ByteBuffer payload, boolean force) {
+            CompletableFuture<Long> stored = log.append(header, payload, force);
+            CompletableFuture<Long> later = new CompletableFuture<>();
+            held.add(() -> stored.whenComplete((offset, error) -> later.complete(offset)));
+            return later;
+        }
+
+        void completeAll() {
+            List<Runnable> now;
+            synchronized (held) {
+                now = List.copyOf(held);
+                held.clear();
+            }
+            now.forEach(Runnable::run);
+        }
+
+        @Override
+        public ByteBuffer read(long offset) {
+            return log.read(offset);
+        }
+
+        @Override
+        public void ack(long offset) {
+            log.ack(offset);
+        }
+
+        @Override
+        public CompletableFuture<Void> close() {
+            return log.close();
+        }
     }
 
     @Test

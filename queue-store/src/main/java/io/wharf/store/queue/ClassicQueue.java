@@ -59,8 +59,7 @@ public final class ClassicQueue implements MessageQueue {
     private final Map<Long, Long> expiryByOffset = new HashMap<>();
     /** (expiry, offset) of messages with an expiry, earliest first; stale entries are skipped when reached. */
     private final PriorityQueue<Deadline> expiries = new PriorityQueue<>();
-    private final List<ConsumerState> consumers = new ArrayList<>();
-    private int nextConsumer;
+    private final QueueConsumers consumers;
     private long readyBytes;
     private int pendingAppends;
     /** Bytes of the appends in {@link #pendingAppends}: they count against x-max-length-bytes like ready ones. */
@@ -94,6 +93,7 @@ public final class ClassicQueue implements MessageQueue {
         this.deadLetters = deadLetters;
         this.onUnusedExpiry = onUnusedExpiry;
         this.ready = new ReadyMessages(arguments.maxPriority());
+        this.consumers = new QueueConsumers(arguments.singleActiveConsumer());
         executor.execute(() -> open(logOpener));
     }
 
@@ -245,8 +245,8 @@ public final class ClassicQueue implements MessageQueue {
     @Override
     public void addConsumer(QueueConsumer consumer, ConsumerOptions options) {
         executor.execute(() -> {
-            consumers.add(new ConsumerState(consumer, options));
-            consumerCount = (int) consumers.stream().filter(c -> !c.options.browse()).count();
+            consumers.add(consumer, options);
+            consumerCount = consumers.takingCount();
             lastUsedMs = System.currentTimeMillis();
         });
     }
@@ -254,12 +254,11 @@ public final class ClassicQueue implements MessageQueue {
     @Override
     public void removeConsumer(QueueConsumer consumer) {
         executor.execute(() -> {
-            ConsumerState state = find(consumer);
+            QueueConsumers.State state = consumers.remove(consumer);
             if (state == null) {
                 return;
             }
-            consumers.remove(state);
-            consumerCount = (int) consumers.stream().filter(c -> !c.options.browse()).count();
+            consumerCount = consumers.takingCount();
             lastUsedMs = System.currentTimeMillis();
             // Its unsettled messages are released: back to the head, delivery count unchanged.
             Iterator<Map.Entry<Long, Acquired>> it = acquired.entrySet().iterator();
@@ -283,7 +282,7 @@ public final class ClassicQueue implements MessageQueue {
     @Override
     public void addCredit(QueueConsumer consumer, int credit) {
         executor.execute(() -> {
-            ConsumerState state = find(consumer);
+            QueueConsumers.State state = consumers.find(consumer);
             if (state != null && credit > 0) {
                 state.credit += credit;
                 dispatch();
@@ -294,7 +293,7 @@ public final class ClassicQueue implements MessageQueue {
     @Override
     public void drain(QueueConsumer consumer) {
         executor.execute(() -> {
-            ConsumerState state = find(consumer);
+            QueueConsumers.State state = consumers.find(consumer);
             if (state == null) {
                 return;
             }
@@ -437,7 +436,7 @@ public final class ClassicQueue implements MessageQueue {
         }
         long now = System.currentTimeMillis();
         while (!ready.isEmpty()) {
-            ConsumerState target = nextWithCredit();
+            QueueConsumers.State target = consumers.nextWithCredit();
             if (target == null) {
                 break;
             }
@@ -478,10 +477,7 @@ public final class ClassicQueue implements MessageQueue {
 
     /** Browsers see copies of the waiting messages in offset order; nothing is acquired. */
     private void browse() {
-        for (ConsumerState browser : consumers) {
-            if (!browser.options.browse()) {
-                continue;
-            }
+        for (QueueConsumers.State browser : consumers.browsers()) {
             while (browser.credit > 0) {
                 Entry next = ready.nextAfter(browser.browsedUpTo);
                 if (next == null) {
@@ -493,40 +489,6 @@ public final class ClassicQueue implements MessageQueue {
                         next.deliveryCount(), next.firstAcquirer(), next.annotations()));
             }
         }
-    }
-
-    /**
-     * The consumer for the next message: with x-single-active-consumer only the earliest attached one; otherwise
-     * the highest consumer priority among consumers with credit, taking turns within it.
-     */
-    private ConsumerState nextWithCredit() {
-        if (arguments.singleActiveConsumer()) {
-            for (ConsumerState c : consumers) {
-                if (!c.options.browse()) {
-                    return c.credit > 0 ? c : null;
-                }
-            }
-            return null;
-        }
-        int n = consumers.size();
-        int bestPriority = Integer.MIN_VALUE;
-        for (ConsumerState c : consumers) {
-            if (!c.options.browse() && c.credit > 0 && c.options.priority() > bestPriority) {
-                bestPriority = c.options.priority();
-            }
-        }
-        if (bestPriority == Integer.MIN_VALUE) {
-            return null;
-        }
-        for (int i = 0; i < n; i++) {
-            int index = (nextConsumer + i) % n;
-            ConsumerState c = consumers.get(index);
-            if (!c.options.browse() && c.credit > 0 && c.options.priority() == bestPriority) {
-                nextConsumer = (index + 1) % n;
-                return c;
-            }
-        }
-        return null;
     }
 
     // ---- leaving the queue ----
@@ -632,29 +594,7 @@ public final class ClassicQueue implements MessageQueue {
         timerTask = timer.schedule(() -> executor.execute(this::onTimer), delayMs, TimeUnit.MILLISECONDS);
     }
 
-    private ConsumerState find(QueueConsumer consumer) {
-        for (ConsumerState state : consumers) {
-            if (state.consumer == consumer) {
-                return state;
-            }
-        }
-        return null;
-    }
-
-    private static final class ConsumerState {
-        final QueueConsumer consumer;
-        final ConsumerOptions options;
-        int credit;
-        /** For browsers: the offset of the last message shown. */
-        long browsedUpTo = -1;
-
-        ConsumerState(QueueConsumer consumer, ConsumerOptions options) {
-            this.consumer = consumer;
-            this.options = options;
-        }
-    }
-
-    private record Acquired(ConsumerState holder, int priority, int deliveryCount, boolean firstAcquirer,
+    private record Acquired(QueueConsumers.State holder, int priority, int deliveryCount, boolean firstAcquirer,
             Map<String, Object> annotations, int sizeBytes) {
     }
 

@@ -4,6 +4,7 @@ import io.wharf.store.log.FileQueueLog;
 import io.wharf.store.log.LogConfig;
 import io.wharf.store.log.LogWriter;
 import io.wharf.store.log.RecoveryReport;
+import io.wharf.store.meta.MetadataChange;
 import io.wharf.store.meta.MetadataStore;
 import io.wharf.store.queue.QueueDefinition;
 import io.wharf.store.queue.QueueLog;
@@ -22,6 +23,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -49,9 +51,11 @@ public final class DiskQueueStorage implements QueueStorage, AutoCloseable {
     private final LogConfig logConfig;
     private final LogWriter writer;
     private final MetadataStore metadata;
+    private volatile Thread metadataWriter;
     private final ExecutorService metadataThread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "wharf-metadata");
         t.setDaemon(true);
+        metadataWriter = t;
         return t;
     });
 
@@ -83,9 +87,39 @@ public final class DiskQueueStorage implements QueueStorage, AutoCloseable {
         return log;
     }
 
+    /**
+     * The one thread that writes the metadata store. Topology changes (exchanges, bindings) run on it as well, so
+     * every write, queue rows included, happens in submission order on one JDBC connection.
+     */
+    public Executor metadataExecutor() {
+        return metadataThread;
+    }
+
+    /**
+     * Writes {@code change} in one transaction. Only on {@link #metadataExecutor()}.
+     *
+     * @throws IllegalStateException on any other thread
+     */
+    public void write(MetadataChange change) throws SQLException {
+        if (Thread.currentThread() != metadataWriter) {
+            throw new IllegalStateException("metadata writes run on the metadata thread, not on "
+                    + Thread.currentThread().getName());
+        }
+        metadata.apply(change);
+    }
+
+    /** Runs {@code task} on the metadata thread: at once when already there (a topology change declaring a queue). */
+    private void onMetadataThread(Runnable task) {
+        if (Thread.currentThread() == metadataWriter) {
+            task.run();
+        } else {
+            metadataThread.execute(task);
+        }
+    }
+
     @Override
     public void created(QueueDefinition definition) {
-        metadataThread.execute(() -> {
+        onMetadataThread(() -> {
             try {
                 metadata.saveQueue(definition);
             } catch (SQLException e) {
@@ -97,7 +131,7 @@ public final class DiskQueueStorage implements QueueStorage, AutoCloseable {
 
     @Override
     public void deleted(String queueName) {
-        metadataThread.execute(() -> {
+        onMetadataThread(() -> {
             try {
                 metadata.deleteQueue(DEFAULT_VHOST, queueName);
             } catch (SQLException e) {

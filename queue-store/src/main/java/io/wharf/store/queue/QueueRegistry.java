@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The queues of a virtual host by name. Lookups are lock-free reads of a concurrent map; creation of one name
@@ -17,6 +19,7 @@ public final class QueueRegistry {
     private static final String DEFAULT_VHOST = "/";
 
     private final ConcurrentHashMap<String, ClassicQueue> queues = new ConcurrentHashMap<>();
+    private final List<Consumer<MessageQueue>> deletionListeners = new CopyOnWriteArrayList<>();
     private final QueueThreads threads;
     private final QueueStorage storage;
 
@@ -90,12 +93,23 @@ public final class QueueRegistry {
         if (queue == null) {
             return false;
         }
+        for (Consumer<MessageQueue> listener : deletionListeners) {
+            listener.accept(queue);
+        }
         queue.close().thenRun(() -> {
             if (queue.durable()) {
                 storage.deleted(name);
             }
         });
         return true;
+    }
+
+    /**
+     * Calls {@code listener} with every queue removed by {@link #delete}, on the deleting thread (which may be an
+     * event loop: the listener must not block). Routing uses it to drop the bindings to a deleted queue.
+     */
+    public void onDeleted(Consumer<MessageQueue> listener) {
+        deletionListeners.add(listener);
     }
 
     public Collection<? extends MessageQueue> all() {

@@ -1,12 +1,12 @@
 package io.wharf.broker;
 
-import io.wharf.amqp.address.AddressResolver;
 import io.wharf.amqp.engine.EngineContext;
+import io.wharf.amqp.engine.VirtualHost;
 import io.wharf.amqp.sasl.SaslAuthenticator;
 import io.wharf.amqp.server.AmqpServer;
 import io.wharf.broker.config.BrokerConfig;
 import io.wharf.broker.plugin.PluginHost;
-import io.wharf.exchange.DefaultExchange;
+import io.wharf.exchange.Topology;
 import io.wharf.store.DiskQueueStorage;
 import io.wharf.store.DiskSpace;
 import io.wharf.store.log.LogConfig;
@@ -20,6 +20,8 @@ import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,6 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class Broker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+    private static final String DEFAULT_VHOST = "/";
 
     /** Wharf's own version, reported as {@code wharf-version}. */
     public static final String VERSION = "0.1.0";
@@ -50,6 +53,8 @@ public final class Broker implements AutoCloseable {
     private final LogWriter logWriter;
     private final DiskQueueStorage storage;
     private final QueueRegistry queues;
+    private final Topology topology;
+    private final ConcurrentMap<String, VirtualHost> vhosts = new ConcurrentHashMap<>();
     private final DiskSpace diskSpace;
     private final ScheduledExecutorService timer;
     private final ExecutorService hashing;
@@ -74,6 +79,10 @@ public final class Broker implements AutoCloseable {
         if (!durable.isEmpty()) {
             LOG.info("Recovering {} durable queues from {}", durable.size(), config.dataDir());
         }
+        topology = new Topology(DEFAULT_VHOST, queues, new MetadataTopologyStore(storage),
+                config.queues().autoCreate());
+        topology.recover(metadata.exchanges(), metadata.bindings());
+        vhosts.put(DEFAULT_VHOST, new VirtualHost(DEFAULT_VHOST, topology));
         diskSpace = new DiskSpace(config.dataDir(), config.store().minFreeDiskBytes());
         diskSpace.check();
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -91,8 +100,7 @@ public final class Broker implements AutoCloseable {
         EngineContext context = new EngineContext(
                 config.amqp(),
                 new SaslAuthenticator(config.auth(), hashing),
-                new AddressResolver(new DefaultExchange(queues, config.queues().autoCreate())),
-                queues,
+                vhosts,
                 diskSpace,
                 plugins,
                 openProperties(config),
@@ -126,8 +134,14 @@ public final class Broker implements AutoCloseable {
         return config;
     }
 
+    /** The queues of the default virtual host. */
     public QueueRegistry queues() {
         return queues;
+    }
+
+    /** The exchanges and bindings of the default virtual host. */
+    public Topology topology() {
+        return topology;
     }
 
     /** Graceful stop: no new connections, close frames to clients, queues and logs flushed and closed. */

@@ -53,6 +53,8 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
     private Collector collector;
     private String user;
     private String vhost = DEFAULT_VHOST;
+    /** The virtual host chosen at open; null before. */
+    private VirtualHost host;
     private ConnectionInfo info;
     private final List<ConsumerLink> consumers = new ArrayList<>();
     private final List<ProducerLink> producers = new ArrayList<>();
@@ -73,6 +75,11 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
 
     EngineContext context() {
         return context;
+    }
+
+    /** The connection's virtual host: its queues, topology and addresses. Set once the connection is open. */
+    VirtualHost vhost() {
+        return host;
     }
 
     String connectionId() {
@@ -310,7 +317,8 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         connection.setContainer(context.amqp().nodeName());
         connection.setProperties(context.openProperties());
         connection.setOfferedCapabilities(context.offeredCapabilities());
-        if (!DEFAULT_VHOST.equals(vhost)) {
+        host = context.vhosts().get(vhost);
+        if (host == null) {
             connection.open();
             failConnection(AmqpError.NOT_FOUND, "virtual host '" + vhost + "' does not exist");
             return;
@@ -355,6 +363,10 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onLinkOpen(Link link) {
+        if (host == null) {
+            // The connection was refused at open and is closing: its links get nothing.
+            return;
+        }
         if (link instanceof Receiver receiver) {
             ProducerLink producer = ProducerLink.open(this, receiver);
             if (producer != null) {

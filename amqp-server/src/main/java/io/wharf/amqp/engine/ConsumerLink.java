@@ -63,7 +63,7 @@ final class ConsumerLink implements QueueConsumer {
         MessageQueue queue;
         boolean dynamic = source.getDynamic();
         if (dynamic) {
-            queue = connection.context().queues().createTemporary();
+            queue = connection.vhost().queues().createTemporary();
             Source reply = copyOf(source);
             reply.setAddress("/queues/" + queue.name());
             source = reply;
@@ -73,7 +73,7 @@ final class ConsumerLink implements QueueConsumer {
                 AmqpConnectionHandler.refuse(sender, AmqpError.INVALID_FIELD, "the source has no address");
                 return null;
             }
-            Resolution resolution = connection.context().addresses().forConsume(address);
+            Resolution resolution = connection.vhost().addresses().forConsume(address);
             if (!resolution.ok()) {
                 AmqpConnectionHandler.refuse(sender, resolution.errorCondition(), resolution.error());
                 return null;
@@ -232,7 +232,7 @@ final class ConsumerLink implements QueueConsumer {
         closed = true;
         queue.removeConsumer(this);
         if (ownsQueue) {
-            connection.context().queues().delete(queue.name());
+            connection.vhost().queues().delete(queue.name());
         }
     }
 

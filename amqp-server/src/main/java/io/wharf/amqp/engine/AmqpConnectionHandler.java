@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.wharf.amqp.management.ManagementApi;
 import io.wharf.amqp.sasl.SaslAuthenticator;
 import io.wharf.plugin.ConnectionInfo;
 import java.net.InetAddress;
@@ -12,6 +13,8 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Symbol;
@@ -58,10 +61,14 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
     private ConnectionInfo info;
     private final List<ConsumerLink> consumers = new ArrayList<>();
     private final List<ProducerLink> producers = new ArrayList<>();
+    private final List<ManagementLinkPair> managementPairs = new ArrayList<>();
+    private ManagementApi managementApi;
+    /** Exclusive queues declared on this connection (through management): deleted when it closes. */
+    private final Set<String> exclusiveQueues = ConcurrentHashMap.newKeySet();
     private boolean flushScheduled;
     private boolean closeWhenFlushed;
     private boolean channelClosing;
-    private boolean cleanedUp;
+    private volatile boolean cleanedUp;
     private ScheduledFuture<?> tickTask;
 
     /**
@@ -80,6 +87,26 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
     /** The connection's virtual host: its queues, topology and addresses. Set once the connection is open. */
     VirtualHost vhost() {
         return host;
+    }
+
+    List<ManagementLinkPair> managementPairs() {
+        return managementPairs;
+    }
+
+    /** The management API over this connection's virtual host, made on first use. Loop thread only. */
+    ManagementApi managementApi() {
+        if (managementApi == null) {
+            managementApi = new ManagementApi(host.topology(), context.amqp().nodeName());
+        }
+        return managementApi;
+    }
+
+    /** An exclusive queue was declared for this connection; runs on the topology thread. */
+    void exclusiveQueueDeclared(String queueName) {
+        exclusiveQueues.add(queueName);
+        if (cleanedUp && exclusiveQueues.remove(queueName)) {
+            host.topology().deleteQueue(queueName);
+        }
     }
 
     String connectionId() {
@@ -289,6 +316,8 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
             case LINK_FLOW -> {
                 if (event.getLink().getContext() instanceof ConsumerLink consumer) {
                     consumer.onFlow();
+                } else if (event.getLink().getContext() instanceof ManagementLinkPair pair) {
+                    pair.onFlow();
                 }
             }
             case DELIVERY -> onDelivery(event.getDelivery());
@@ -359,12 +388,17 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
                 producers.remove(producer);
             }
         }
+        managementPairs.removeIf(pair -> pair.session() == session);
         session.close();
     }
 
     private void onLinkOpen(Link link) {
         if (host == null) {
             // The connection was refused at open and is closing: its links get nothing.
+            return;
+        }
+        if (ManagementLinkPair.isManagementLink(link)) {
+            ManagementLinkPair.attach(this, link);
             return;
         }
         if (link instanceof Receiver receiver) {
@@ -388,6 +422,8 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         } else if (owner instanceof ProducerLink producer) {
             producer.close();
             producers.remove(producer);
+        } else if (owner instanceof ManagementLinkPair pair) {
+            pair.closed(link);
         }
         if (link.getLocalState() != EndpointState.CLOSED) {
             if (closed) {
@@ -405,6 +441,8 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
             producer.onTransfer(delivery);
         } else if (owner instanceof ConsumerLink consumer) {
             consumer.onDisposition(delivery);
+        } else if (owner instanceof ManagementLinkPair pair) {
+            pair.onDelivery(delivery);
         }
     }
 
@@ -455,6 +493,12 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
             producer.close();
         }
         producers.clear();
+        managementPairs.clear();
+        for (String queue : exclusiveQueues) {
+            if (exclusiveQueues.remove(queue)) {
+                host.topology().deleteQueue(queue);
+            }
+        }
         if (info != null) {
             context.events().connectionClosed(info);
             LOG.debug("Connection {} closed", info.id());

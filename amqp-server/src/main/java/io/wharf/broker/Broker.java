@@ -104,7 +104,7 @@ public final class Broker implements AutoCloseable {
                 diskSpace,
                 plugins,
                 openProperties(config),
-                new Symbol[] {Symbol.valueOf("ANONYMOUS-RELAY")},
+                new Symbol[] {Symbol.valueOf("ANONYMOUS-RELAY"), Symbol.valueOf("LINK_PAIR_V1_0")},
                 new AtomicLong());
         server = AmqpServer.start(context, config.amqp().host(), config.amqp().port());
         LOG.info("Wharf {} listening for AMQP on {}:{}", VERSION, config.amqp().host(), server.port());

@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -171,11 +172,12 @@ public final class Topology {
     }
 
     /**
-     * Runs a read on the topology thread, after every change submitted before it (so a client that declared and
-     * then asks sees its declaration).
+     * Runs {@code work} on the topology thread, after every change submitted before it: a read that must see
+     * earlier changes (a client that declared and then asks sees its declaration), or bookkeeping that must stay in
+     * order with them. The work must not wait for another topology future (there is one thread).
      */
-    public <T> CompletableFuture<T> read(Callable<T> read) {
-        return onTopologyThread(read);
+    public <T> CompletableFuture<T> submit(Callable<T> work) {
+        return onTopologyThread(work);
     }
 
     /**
@@ -326,9 +328,17 @@ public final class Topology {
      * was no such queue).
      */
     public CompletableFuture<Long> deleteQueue(String name) {
+        return deleteQueue(name, queue -> true);
+    }
+
+    /**
+     * Like {@link #deleteQueue(String)}, when {@code onlyIf} (tested on the topology thread, just before) still
+     * holds: a caller whose bookkeeping lives on the topology thread decides and deletes in one step.
+     */
+    public CompletableFuture<Long> deleteQueue(String name, Predicate<MessageQueue> onlyIf) {
         return onTopologyThread(() -> {
             MessageQueue queue = queues.get(name);
-            if (queue == null) {
+            if (queue == null || !onlyIf.test(queue)) {
                 return 0L;
             }
             Removal removal = new Removal();
@@ -382,7 +392,7 @@ public final class Topology {
 
     /**
      * The bindings from {@code source} to the destination (either kind when {@code kind} is null; any destination
-     * when {@code destination} is null). Topology thread: use through {@link #read}.
+     * when {@code destination} is null). Topology thread: use through {@link #submit}.
      */
     public List<BindingDefinition> bindingsFrom(String source, DestinationKind kind, String destination) {
         Exchange exchange = exchanges.get(source);
@@ -400,7 +410,7 @@ public final class Topology {
         return found;
     }
 
-    /** The bindings to a queue (a snapshot). Topology thread: use through {@link #read}. */
+    /** The bindings to a queue (a snapshot). Topology thread: use through {@link #submit}. */
     public List<BindingDefinition> bindingsToQueue(String queueName) {
         MessageQueue queue = queues.get(queueName);
         if (queue == null) {

@@ -277,7 +277,7 @@ class TopologyTest {
             bindExchange("prices", "amq.direct", "eu.fr");
             bind("amq.direct", "kept", "eu.fr");
             bind("scratch", "kept", "");
-            await(topology.read(() -> null));
+            await(topology.submit(() -> null));
             assertEquals(1, metadata.exchanges().size(), "only durable exchanges are stored");
             assertEquals(3, metadata.bindings().size(), "only bindings between durable ends are stored");
 
@@ -293,7 +293,7 @@ class TopologyTest {
             assertNull(topology.exchange("scratch"));
 
             await(topology.deleteExchange("prices"));
-            await(topology.read(() -> null));
+            await(topology.submit(() -> null));
             assertEquals(0, metadata.exchanges().size());
             assertEquals(1, metadata.bindings().size(), "amq.direct -> kept stays");
         }
@@ -306,7 +306,7 @@ class TopologyTest {
                     DestinationKind.QUEUE, "gone", "k", null)));
             topology = new Topology("/", queues, store(metadata), true);
             topology.recover(metadata.exchanges(), metadata.bindings());
-            await(topology.read(() -> null));
+            await(topology.submit(() -> null));
             assertTrue(metadata.bindings().isEmpty());
         }
     }

@@ -101,7 +101,7 @@ public final class AddressResolver {
             return Resolution.of(PublishTarget.exchange(address, topology, parsed.name(), parsed.routingKey()));
         }
         if (topic && parsed.kind() == Address.Kind.PLAIN) {
-            return Resolution.of(PublishTarget.exchange(address, topology, TOPIC_EXCHANGE, parsed.name()));
+            return Resolution.of(PublishTarget.jmsTopic(address, topology, TOPIC_EXCHANGE, parsed.name()));
         }
         MessageQueue queue = topology.defaultExchange().route(parsed.name());
         if (queue == null) {

@@ -23,21 +23,37 @@ public final class PublishTarget {
     private final Topology topology;
     private final String exchange;
     private final String routingKey;
+    private final boolean jmsTopic;
 
-    private PublishTarget(String address, MessageQueue queue, Topology topology, String exchange, String routingKey) {
+    private PublishTarget(String address, MessageQueue queue, Topology topology, String exchange, String routingKey,
+            boolean jmsTopic) {
         this.address = address;
         this.queue = queue;
         this.topology = topology;
         this.exchange = exchange;
         this.routingKey = routingKey;
+        this.jmsTopic = jmsTopic;
     }
 
     public static PublishTarget queue(String address, MessageQueue queue) {
-        return new PublishTarget(address, queue, null, null, null);
+        return new PublishTarget(address, queue, null, null, null, false);
     }
 
     static PublishTarget exchange(String address, Topology topology, String exchange, String routingKey) {
-        return new PublishTarget(address, null, topology, exchange, routingKey);
+        return new PublishTarget(address, null, topology, exchange, routingKey, false);
+    }
+
+    static PublishTarget jmsTopic(String address, Topology topology, String exchange, String routingKey) {
+        return new PublishTarget(address, null, topology, exchange, routingKey, true);
+    }
+
+    /**
+     * Whether a message that reaches no queue is {@code accepted} rather than {@code released}: for JMS topics
+     * (a plain name with capability {@code topic}), where a message nobody subscribed to is simply dropped and Qpid
+     * JMS would fail the send on {@code released}. Everywhere else unroutable is {@code released}, as in RabbitMQ.
+     */
+    public boolean acceptsUnroutable() {
+        return jmsTopic;
     }
 
     /** The address as the client gave it. */

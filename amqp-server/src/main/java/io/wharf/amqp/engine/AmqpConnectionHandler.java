@@ -12,7 +12,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +64,8 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
     private final List<ConsumerLink> consumers = new ArrayList<>();
     private final List<ProducerLink> producers = new ArrayList<>();
     private final List<ManagementLinkPair> managementPairs = new ArrayList<>();
+    /** Consumers that are topic subscriptions, with their subscription. */
+    private final Map<ConsumerLink, TopicSubscription> subscriptions = new HashMap<>();
     private ManagementApi managementApi;
     /** Exclusive queues declared on this connection (through management): deleted when it closes. */
     private final Set<String> exclusiveQueues = ConcurrentHashMap.newKeySet();
@@ -87,6 +91,29 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
     /** The connection's virtual host: its queues, topology and addresses. Set once the connection is open. */
     VirtualHost vhost() {
         return host;
+    }
+
+    /** The client's container id (Qpid JMS: the JMS client ID when one is set). */
+    String remoteContainer() {
+        return connection.getRemoteContainer();
+    }
+
+    /** Whether the connection is going: work finishing late must not open links on it. */
+    boolean closing() {
+        return cleanedUp || channelClosing;
+    }
+
+    /** A topic subscription's consumer was attached (after its queue was made). Loop thread only. */
+    void subscribed(ConsumerLink consumer, TopicSubscription subscription) {
+        consumers.add(consumer);
+        subscriptions.put(consumer, subscription);
+    }
+
+    private void unsubscribed(ConsumerLink consumer, boolean closed) {
+        TopicSubscription subscription = subscriptions.remove(consumer);
+        if (subscription != null) {
+            host.subscriptions().leave(subscription, closed);
+        }
     }
 
     List<ManagementLinkPair> managementPairs() {
@@ -380,6 +407,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
             if (consumer.link().getSession() == session) {
                 consumer.close();
                 consumers.remove(consumer);
+                unsubscribed(consumer, false);
             }
         }
         for (ProducerLink producer : new ArrayList<>(producers)) {
@@ -406,6 +434,10 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
             if (producer != null) {
                 producers.add(producer);
             }
+        } else if (TopicSubscription.isLookup((Sender) link)) {
+            SubscriptionConsumers.lookup(this, (Sender) link);
+        } else if (TopicSubscription.applies((Sender) link)) {
+            SubscriptionConsumers.attach(this, (Sender) link);
         } else {
             ConsumerLink consumer = ConsumerLink.open(this, (Sender) link);
             if (consumer != null) {
@@ -419,6 +451,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         if (owner instanceof ConsumerLink consumer) {
             consumer.close();
             consumers.remove(consumer);
+            unsubscribed(consumer, closed);
         } else if (owner instanceof ProducerLink producer) {
             producer.close();
             producers.remove(producer);
@@ -487,6 +520,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         for (ConsumerLink consumer : consumers) {
             consumer.close();
+            unsubscribed(consumer, false);
         }
         consumers.clear();
         for (ProducerLink producer : producers) {

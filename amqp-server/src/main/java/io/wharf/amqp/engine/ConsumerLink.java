@@ -80,19 +80,30 @@ final class ConsumerLink implements QueueConsumer {
             }
             queue = resolution.queue();
         }
+        return attach(connection, sender, source, queue, dynamic);
+    }
+
+    /**
+     * Answers a client's attach with a consumer of {@code queue} (resolved by the caller, e.g. a topic
+     * subscription's queue), replying with {@code source}.
+     *
+     * @param ownsQueue whether the queue is deleted when this link goes
+     */
+    static ConsumerLink attach(AmqpConnectionHandler connection, Sender sender, Source source, MessageQueue queue,
+            boolean ownsQueue) {
         boolean presettled = sender.getRemoteSenderSettleMode() == SenderSettleMode.SETTLED;
         sender.setSource(source);
         sender.setTarget(sender.getRemoteTarget());
         sender.setSenderSettleMode(presettled ? SenderSettleMode.SETTLED : SenderSettleMode.UNSETTLED);
         sender.setReceiverSettleMode(ReceiverSettleMode.FIRST);
-        ConsumerLink consumer = new ConsumerLink(connection, sender, queue, presettled, dynamic);
+        ConsumerLink consumer = new ConsumerLink(connection, sender, queue, presettled, ownsQueue);
         sender.setContext(consumer);
         sender.open();
         queue.addConsumer(consumer);
         return consumer;
     }
 
-    private static Source copyOf(Source source) {
+    static Source copyOf(Source source) {
         Source copy = new Source();
         copy.setDurable(source.getDurable());
         copy.setExpiryPolicy(source.getExpiryPolicy());

@@ -172,7 +172,7 @@ final class ProducerLink {
         }
         if (queues.isEmpty()) {
             // Unroutable: nothing took it, nothing was stored.
-            settleReleased(delivery, presettled);
+            settleUnroutable(delivery, presettled, to.acceptsUnroutable());
             return;
         }
         if (connection.context().diskSpace().low()) {
@@ -224,9 +224,9 @@ final class ProducerLink {
         topUpCredit();
     }
 
-    private void settleReleased(Delivery delivery, boolean presettled) {
+    private void settleUnroutable(Delivery delivery, boolean presettled, boolean accept) {
         if (!presettled) {
-            delivery.disposition(Released.getInstance());
+            delivery.disposition(accept ? Accepted.getInstance() : Released.getInstance());
             delivery.settle();
         }
         topUpCredit();

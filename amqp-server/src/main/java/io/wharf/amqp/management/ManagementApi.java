@@ -182,7 +182,7 @@ public final class ManagementApi {
     // ---- queues ----------------------------------------------------------------------------------
 
     private CompletableFuture<ManagementResponse> getQueue(String name) {
-        return topology.read(() -> {
+        return topology.submit(() -> {
             MessageQueue queue = topology.queues().get(name);
             return queue == null ? notFound("queue", name) : new ManagementResponse(200, queueInfo(queue));
         });
@@ -214,7 +214,7 @@ public final class ManagementApi {
     }
 
     private CompletableFuture<ManagementResponse> purgeQueue(String name) {
-        return topology.read(() -> topology.queues().get(name)).thenCompose(queue -> queue == null
+        return topology.submit(() -> topology.queues().get(name)).thenCompose(queue -> queue == null
                 ? done(notFound("queue", name))
                 : queue.purge().thenApply(ManagementApi::messageCount));
     }
@@ -246,7 +246,7 @@ public final class ManagementApi {
     // ---- exchanges -------------------------------------------------------------------------------
 
     private CompletableFuture<ManagementResponse> getExchange(String name) {
-        return topology.read(() -> {
+        return topology.submit(() -> {
             Exchange x = topology.exchange(name);
             if (x == null) {
                 return notFound("exchange", name);
@@ -310,7 +310,7 @@ public final class ManagementApi {
             throw new AmqpValues.BadRequest("listing bindings needs 'src' and 'dstq' or 'dste' in the query");
         }
         String destination = query.get(kind == DestinationKind.QUEUE ? "dstq" : "dste");
-        return topology.read(() -> {
+        return topology.submit(() -> {
             List<Object> found = new ArrayList<>();
             for (BindingDefinition b : topology.bindingsFrom(source, kind, destination)) {
                 if (key == null || key.equals(b.routingKey())) {
@@ -335,7 +335,7 @@ public final class ManagementApi {
 
     private CompletableFuture<ManagementResponse> unbind(String segment) {
         BindingLocation.Parsed parsed = BindingLocation.parse(segment);
-        return topology.read(() -> {
+        return topology.submit(() -> {
             for (BindingDefinition b : topology.bindingsFrom(parsed.source(), parsed.kind(), parsed.destination())) {
                 if (b.routingKey().equals(parsed.key())
                         && BindingLocation.hash(b.arguments()).equals(parsed.argumentsHash())) {

@@ -16,7 +16,7 @@ import java.util.Set;
  */
 public final class RoutedQueues {
 
-    private static final int SCAN_LIMIT = 8;
+    private static final int SCAN_LIMIT = 16;
 
     private MessageQueue[] queues = new MessageQueue[SCAN_LIMIT];
     private int size;

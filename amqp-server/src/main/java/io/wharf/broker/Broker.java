@@ -20,8 +20,7 @@ import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,7 +37,6 @@ import org.slf4j.LoggerFactory;
 public final class Broker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
-    private static final String DEFAULT_VHOST = "/";
 
     /** Wharf's own version, reported as {@code wharf-version}. */
     public static final String VERSION = "0.1.0";
@@ -54,7 +52,7 @@ public final class Broker implements AutoCloseable {
     private final DiskQueueStorage storage;
     private final QueueRegistry queues;
     private final Topology topology;
-    private final ConcurrentMap<String, VirtualHost> vhosts = new ConcurrentHashMap<>();
+    private final VirtualHostRegistry vhosts;
     private final DiskSpace diskSpace;
     private final ScheduledExecutorService timer;
     private final ExecutorService hashing;
@@ -71,18 +69,15 @@ public final class Broker implements AutoCloseable {
         storage = new DiskQueueStorage(config.dataDir(),
                 LogConfig.defaults().withSegmentSizeBytes(config.store().segmentSizeBytes()), logWriter, metadata);
         queueThreads = new QueueThreads(cores);
-        queues = new QueueRegistry(queueThreads, storage);
+        vhosts = new VirtualHostRegistry(queueThreads, storage, config.queues().autoCreate());
         List<QueueDefinition> durable = storage.recoverableQueues();
-        for (QueueDefinition definition : durable) {
-            queues.recover(definition);
-        }
+        vhosts.recover(config.vhosts(), metadata.vhosts(), durable, metadata.exchanges(), metadata.bindings());
         if (!durable.isEmpty()) {
             LOG.info("Recovering {} durable queues from {}", durable.size(), config.dataDir());
         }
-        topology = new Topology(DEFAULT_VHOST, queues, new MetadataTopologyStore(storage),
-                config.queues().autoCreate());
-        topology.recover(metadata.exchanges(), metadata.bindings());
-        vhosts.put(DEFAULT_VHOST, new VirtualHost(DEFAULT_VHOST, topology));
+        VirtualHost defaultVhost = vhosts.get(VirtualHostRegistry.DEFAULT_VHOST);
+        queues = defaultVhost.topology().queues();
+        topology = defaultVhost.topology();
         diskSpace = new DiskSpace(config.dataDir(), config.store().minFreeDiskBytes());
         diskSpace.check();
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -140,6 +135,11 @@ public final class Broker implements AutoCloseable {
         return queues;
     }
 
+    /** The virtual host of that name, or null. */
+    public VirtualHost vhost(String name) {
+        return vhosts.get(name);
+    }
+
     /** The exchanges and bindings of the default virtual host. */
     public Topology topology() {
         return topology;
@@ -157,7 +157,8 @@ public final class Broker implements AutoCloseable {
         plugins.close();
         timer.shutdownNow();
         try {
-            queues.closeAll().get(10, TimeUnit.SECONDS);
+            CompletableFuture.allOf(vhosts.all().stream().map(v -> v.topology().queues().closeAll())
+                    .toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("Queues did not close cleanly", e);
         }

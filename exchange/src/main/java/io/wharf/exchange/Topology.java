@@ -252,6 +252,27 @@ public final class Topology {
         });
     }
 
+    /**
+     * Deletes every exchange (the predeclared ones too), binding and queue of the virtual host: what deleting the
+     * vhost takes. Completes with the number of queues deleted.
+     */
+    public CompletableFuture<Integer> deleteEverything() {
+        return onTopologyThread(() -> {
+            Removal removal = new Removal();
+            for (Exchange x : exchanges.values()) {
+                removal.deleteExchange(x);
+            }
+            removal.commit();
+            int deleted = 0;
+            for (MessageQueue queue : List.copyOf(queues.all())) {
+                if (queues.delete(queue.name())) {
+                    deleted++;
+                }
+            }
+            return deleted;
+        });
+    }
+
     /** What {@link #declareQueue} did. */
     public record QueueDeclared(MessageQueue queue, boolean created) {
     }
@@ -553,9 +574,6 @@ public final class Topology {
             }
             for (Exchange x : deleted) {
                 exchanges.remove(x.name(), x);
-                if (x.name().startsWith(RESERVED_PREFIX)) {
-                    LOG.warn("Predeclared exchange '{}' was deleted", x.name());
-                }
             }
         }
     }

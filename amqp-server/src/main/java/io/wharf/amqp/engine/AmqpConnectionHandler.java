@@ -48,6 +48,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(AmqpConnectionHandler.class);
     private static final String DEFAULT_VHOST = "/";
+    private static final Symbol CONNECTION_ESTABLISHMENT_FAILED = Symbol.valueOf("amqp:connection-establishment-failed");
 
     private final EngineContext context;
     private final boolean saslLayer;
@@ -123,7 +124,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
     /** The management API over this connection's virtual host, made on first use. Loop thread only. */
     ManagementApi managementApi() {
         if (managementApi == null) {
-            managementApi = new ManagementApi(host.topology(), context.amqp().nodeName());
+            managementApi = new ManagementApi(host.topology(), context.amqp().nodeName(), context.vhosts());
         }
         return managementApi;
     }
@@ -375,6 +376,11 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         connection.setOfferedCapabilities(context.offeredCapabilities());
         host = context.vhosts().get(vhost);
         if (host == null) {
+            // The open is answered only to carry the close; this property tells the client so (AMQP 2.4.1), and
+            // clients then fail their connect with the close's error.
+            Map<Symbol, Object> refused = new HashMap<>(context.openProperties());
+            refused.put(CONNECTION_ESTABLISHMENT_FAILED, Boolean.TRUE);
+            connection.setProperties(refused);
             connection.open();
             failConnection(AmqpError.NOT_FOUND, "virtual host '" + vhost + "' does not exist");
             return;

@@ -5,13 +5,12 @@ import io.wharf.broker.config.AmqpConfig;
 import io.wharf.plugin.BrokerEventListener;
 import io.wharf.store.DiskSpace;
 import java.util.Map;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.qpid.proton.amqp.Symbol;
 
 /**
  * What every connection of the broker shares: limits, authentication, the virtual hosts, the event sink, and
- * what the broker says about itself in {@code open}. Immutable apart from the id counter and the vhost map.
+ * what the broker says about itself in {@code open}. Immutable apart from the id counter and the virtual hosts.
  *
  * @param vhosts              virtual hosts by name; a connection picks one at open
  * @param openProperties      {@code open.properties} sent to every client (product, version, node, ...)
@@ -20,7 +19,7 @@ import org.apache.qpid.proton.amqp.Symbol;
 public record EngineContext(
         AmqpConfig amqp,
         SaslAuthenticator authenticator,
-        ConcurrentMap<String, VirtualHost> vhosts,
+        VirtualHosts vhosts,
         DiskSpace diskSpace,
         BrokerEventListener events,
         Map<Symbol, Object> openProperties,

@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  *                                                                                204 | 400 | 403 | 404
  *   GET    /bindings?src=&amp;dstq=|dste=&amp;key=                                       200 [binding maps]
  *   DELETE /bindings/src=..;dstq=..;key=..;args=..                               204
+ *   PUT    /vhosts/:v              (Wharf's own: create a virtual host)          201 | 204 | 400
+ *   GET    /vhosts/:v                                                            200 | 404
+ *   DELETE /vhosts/:v              (with all its queues, exchanges, bindings)    204 | 403 | 404
  * </pre>
  *
  * Every operation runs on the topology thread in arrival order; the future completes there.
@@ -59,15 +62,40 @@ public final class ManagementApi {
         void exclusiveQueueDeclared(String queueName);
     }
 
+    /**
+     * Creating and deleting virtual hosts (Wharf's own resource {@code /vhosts/:name}; RabbitMQ manages vhosts over
+     * HTTP only). Broker-wide: any vhost's management link reaches it.
+     */
+    public interface VirtualHostAdmin {
+
+        /** No virtual host administration: {@code /vhosts} answers 404. */
+        VirtualHostAdmin NONE = null;
+
+        /** Whether a virtual host of that name exists. */
+        boolean exists(String name);
+
+        /** Creates a virtual host; completes with false when it existed. Fails with a {@link TopologyException}. */
+        CompletableFuture<Boolean> create(String name);
+
+        /**
+         * Deletes a virtual host with all its queues, exchanges and bindings; completes with false when there was
+         * none. Fails with a {@link TopologyException} (403 for the default vhost).
+         */
+        CompletableFuture<Boolean> delete(String name);
+    }
+
     private final Topology topology;
     private final String nodeName;
+    private final VirtualHostAdmin vhosts;
 
     /**
      * @param nodeName reported as a queue's {@code leader} and only replica
+     * @param vhosts   virtual host administration, or {@link VirtualHostAdmin#NONE}
      */
-    public ManagementApi(Topology topology, String nodeName) {
+    public ManagementApi(Topology topology, String nodeName, VirtualHostAdmin vhosts) {
         this.topology = topology;
         this.nodeName = nodeName;
+        this.vhosts = vhosts;
     }
 
     /** Answers one request; never completes exceptionally (failures become 4xx/5xx responses). */
@@ -149,6 +177,21 @@ public final class ManagementApi {
                     // The binding segment keeps its own percent-encoding: decode its parts, not the whole.
                     String raw = path.substring("/bindings/".length());
                     return method.equals("DELETE") ? unbind(raw) : notAllowed(method, path);
+                }
+            }
+            case "vhosts" -> {
+                if (n == 2 && vhosts != null) {
+                    String name = segments.get(1);
+                    return switch (method) {
+                        case "GET" -> done(vhosts.exists(name) ? new ManagementResponse(200, Map.of("name", name))
+                                : ManagementResponse.error(404, "vhost '" + name + "' not found"));
+                        case "PUT" -> vhosts.create(name).thenApply(created ->
+                                new ManagementResponse(created ? 201 : 204, null));
+                        case "DELETE" -> vhosts.delete(name).thenApply(deleted -> deleted
+                                ? new ManagementResponse(204, null)
+                                : ManagementResponse.error(404, "vhost '" + name + "' not found"));
+                        default -> notAllowed(method, path);
+                    };
                 }
             }
             default -> {

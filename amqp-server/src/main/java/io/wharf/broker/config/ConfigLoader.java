@@ -49,8 +49,9 @@ public final class ConfigLoader {
             "auth", List.of("anonymous", "users"),
             "plugins", List.of("dir", "enabled", "settings"));
     private static final String DATA_DIR = "data-dir";
-    private static final List<String> TOP_LEVEL_KEYS = List.of("amqp", "http", DATA_DIR, "store", "queues", "auth",
-            "plugins");
+    private static final String VHOSTS = "vhosts";
+    private static final List<String> TOP_LEVEL_KEYS = List.of("amqp", "http", DATA_DIR, "store", "queues", VHOSTS,
+            "auth", "plugins");
     private static final List<String> USER_KEYS = List.of("name", "password-hash", "loopback-only");
     /** Keys holding a structure, which one environment string cannot express. */
     private static final Set<String> NOT_FROM_ENV = Set.of("auth.users", "plugins.settings");
@@ -125,7 +126,8 @@ public final class ConfigLoader {
                 store(reader, section(reader, root, "store")),
                 queues(reader, section(reader, root, "queues")),
                 auth(reader, section(reader, root, "auth")),
-                plugins(reader, section(reader, root, "plugins")));
+                plugins(reader, section(reader, root, "plugins")),
+                vhosts(reader, root));
         if (!reader.errors().isEmpty()) {
             throw new ConfigException(source, reader.errors());
         }
@@ -197,6 +199,21 @@ public final class ConfigLoader {
 
     private static QueuesConfig queues(ValueReader r, ObjectNode s) {
         return new QueuesConfig(r.bool("queues.auto-create", s, "auto-create", true));
+    }
+
+    /** {@code vhosts}: the virtual hosts to have at start; the default vhost {@code /} always exists. */
+    private static List<String> vhosts(ValueReader r, JsonNode root) {
+        List<String> names = r.stringList(VHOSTS, root != null && root.isObject() ? root : null, VHOSTS,
+                List.of("/"));
+        List<String> vhosts = new ArrayList<>(List.of("/"));
+        for (String name : names) {
+            if (name.length() > 255 || name.indexOf('\n') >= 0 || name.indexOf('\r') >= 0) {
+                r.error("vhosts: '" + name + "' is not a virtual host name (at most 255 characters, no line breaks)");
+            } else if (!vhosts.contains(name)) {
+                vhosts.add(name);
+            }
+        }
+        return List.copyOf(vhosts);
     }
 
     private static AuthConfig auth(ValueReader r, ObjectNode s) {

@@ -29,7 +29,7 @@ class ManagementApiTest {
     private final QueueThreads threads = new QueueThreads(1);
     private final QueueRegistry queues = new QueueRegistry(threads, QueueStorage.MEMORY);
     private final Topology topology = new Topology("/", queues, TopologyStore.inMemory(), true);
-    private final ManagementApi api = new ManagementApi(topology, "wharf@test");
+    private final ManagementApi api = new ManagementApi(topology, "wharf@test", ManagementApi.VirtualHostAdmin.NONE);
     private final List<String> exclusive = new ArrayList<>();
 
     @AfterEach

@@ -18,6 +18,7 @@ public final class QueueRegistry {
 
     private static final String DEFAULT_VHOST = "/";
 
+    private final String vhost;
     private final ConcurrentHashMap<String, ClassicQueue> queues = new ConcurrentHashMap<>();
     private final List<Consumer<MessageQueue>> deletionListeners = new CopyOnWriteArrayList<>();
     private final QueueThreads threads;
@@ -28,8 +29,23 @@ public final class QueueRegistry {
      * @param storage where durable queues keep their logs
      */
     public QueueRegistry(QueueThreads threads, QueueStorage storage) {
+        this(DEFAULT_VHOST, threads, storage);
+    }
+
+    /**
+     * The queues of virtual host {@code vhost}.
+     *
+     * @param threads where the queues run
+     * @param storage where durable queues keep their logs (the vhost's own)
+     */
+    public QueueRegistry(String vhost, QueueThreads threads, QueueStorage storage) {
+        this.vhost = vhost;
         this.threads = threads;
         this.storage = storage;
+    }
+
+    public String vhost() {
+        return vhost;
     }
 
     /** The queue, or null when there is none of that name. */
@@ -39,7 +55,7 @@ public final class QueueRegistry {
 
     /** The queue of that name, created as a plain durable classic queue when missing (auto-create). */
     public MessageQueue getOrCreate(String name) {
-        return declare(QueueDefinition.durableClassic(DEFAULT_VHOST, name)).queue();
+        return declare(QueueDefinition.durableClassic(vhost, name)).queue();
     }
 
     /**
@@ -82,7 +98,7 @@ public final class QueueRegistry {
      * a dynamic link; whoever created it deletes it.
      */
     public MessageQueue createTemporary() {
-        QueueDefinition definition = new QueueDefinition(DEFAULT_VHOST, "amq.gen-" + UUID.randomUUID(), "classic",
+        QueueDefinition definition = new QueueDefinition(vhost, "amq.gen-" + UUID.randomUUID(), "classic",
                 false, true, false, Map.of());
         return queues.computeIfAbsent(definition.name(), n -> newQueue(definition));
     }

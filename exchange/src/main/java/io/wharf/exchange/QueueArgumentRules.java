@@ -1,7 +1,10 @@
 package io.wharf.exchange;
 
+import io.wharf.store.meta.Arguments;
 import io.wharf.store.queue.QueueDefinition;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -68,6 +71,37 @@ final class QueueArgumentRules {
         }
         return new QueueDefinition(definition.vhost(), definition.name(), "classic", definition.durable(),
                 definition.exclusive(), definition.autoDelete(), arguments);
+    }
+
+    /**
+     * Whether a redeclare matches the queue as it exists: type, flags and arguments.
+     *
+     * @throws TopologyException 409 listing what differs
+     */
+    static void checkEquivalent(QueueDefinition had, QueueDefinition wanted) {
+        List<String> differences = new ArrayList<>();
+        if (!queueType(had).equals(queueType(wanted))) {
+            differences.add("type " + queueType(had) + " (declared "
+                    + queueType(wanted) + ")");
+        }
+        if (had.durable() != wanted.durable()) {
+            differences.add("durable=" + had.durable());
+        }
+        if (had.exclusive() != wanted.exclusive()) {
+            differences.add("exclusive=" + had.exclusive());
+        }
+        if (had.autoDelete() != wanted.autoDelete()) {
+            differences.add("auto_delete=" + had.autoDelete());
+        }
+        Map<String, Object> hadArgs = withoutType(Arguments.normalized(had.arguments()));
+        Map<String, Object> wantedArgs = withoutType(wanted.arguments());
+        if (!hadArgs.equals(wantedArgs)) {
+            differences.add("arguments " + hadArgs + " (declared " + wantedArgs + ")");
+        }
+        if (!differences.isEmpty()) {
+            throw TopologyException.conflict("queue '" + had.name() + "' exists with different properties: "
+                    + String.join(", ", differences));
+        }
     }
 
     /** {@code x-queue-type} when given, else the definition's own type. */

@@ -302,7 +302,7 @@ public final class Topology {
                     definition.durable(), definition.exclusive(), definition.autoDelete(), arguments));
             MessageQueue existing = queues.get(name);
             if (existing != null) {
-                checkEquivalent(existing.definition(), wanted);
+                QueueArgumentRules.checkEquivalent(existing.definition(), wanted);
                 return new QueueDeclared(existing, false);
             }
             QueueRegistry.Declared declared;
@@ -312,36 +312,10 @@ public final class Topology {
                 throw TopologyException.badRequest(e.getMessage());
             }
             if (!declared.created()) {
-                checkEquivalent(declared.queue().definition(), wanted);
+                QueueArgumentRules.checkEquivalent(declared.queue().definition(), wanted);
             }
             return new QueueDeclared(declared.queue(), declared.created());
         });
-    }
-
-    private static void checkEquivalent(QueueDefinition had, QueueDefinition wanted) {
-        List<String> differences = new ArrayList<>();
-        if (!QueueArgumentRules.queueType(had).equals(QueueArgumentRules.queueType(wanted))) {
-            differences.add("type " + QueueArgumentRules.queueType(had) + " (declared "
-                    + QueueArgumentRules.queueType(wanted) + ")");
-        }
-        if (had.durable() != wanted.durable()) {
-            differences.add("durable=" + had.durable());
-        }
-        if (had.exclusive() != wanted.exclusive()) {
-            differences.add("exclusive=" + had.exclusive());
-        }
-        if (had.autoDelete() != wanted.autoDelete()) {
-            differences.add("auto_delete=" + had.autoDelete());
-        }
-        Map<String, Object> hadArgs = QueueArgumentRules.withoutType(Arguments.normalized(had.arguments()));
-        Map<String, Object> wantedArgs = QueueArgumentRules.withoutType(wanted.arguments());
-        if (!hadArgs.equals(wantedArgs)) {
-            differences.add("arguments " + hadArgs + " (declared " + wantedArgs + ")");
-        }
-        if (!differences.isEmpty()) {
-            throw TopologyException.conflict("queue '" + had.name() + "' exists with different properties: "
-                    + String.join(", ", differences));
-        }
     }
 
     /**

@@ -4,6 +4,7 @@ import io.wharf.amqp.message.MessageView;
 import io.wharf.exchange.Exchange;
 import io.wharf.exchange.Topology;
 import io.wharf.store.queue.MessageQueue;
+import java.nio.charset.StandardCharsets;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.transport.AmqpError;
 
@@ -103,6 +104,10 @@ public final class AddressResolver {
         if (topic && parsed.kind() == Address.Kind.PLAIN) {
             return Resolution.of(PublishTarget.jmsTopic(address, topology, TOPIC_EXCHANGE, parsed.name()));
         }
+        Resolution refused = checkQueueName(parsed.name(), address, "publish to");
+        if (refused != null) {
+            return refused;
+        }
         MessageQueue queue = topology.defaultExchange().route(parsed.name());
         if (queue == null) {
             return Resolution.failed(AmqpError.NOT_FOUND, "cannot publish to '" + address + "': queue '"
@@ -123,12 +128,36 @@ public final class AddressResolver {
             return Resolution.failed(AmqpError.INVALID_FIELD, "cannot consume from '" + address
                     + "': messages are consumed from queues (/queues/:queue), not from exchanges");
         }
+        Resolution refused = checkQueueName(parsed.name(), address, "consume from");
+        if (refused != null) {
+            return refused;
+        }
         MessageQueue queue = topology.defaultExchange().route(parsed.name());
         if (queue == null) {
             return Resolution.failed(AmqpError.NOT_FOUND, "cannot consume from '" + address + "': queue '"
                     + parsed.name() + "' does not exist (queues.auto-create is off)");
         }
         return Resolution.of(queue);
+    }
+
+    /**
+     * Null when {@code name} may be auto-created (or exists already); else why not: too long or with a line break
+     * (amqp:invalid-field), or in the broker's reserved {@code amq.} namespace (amqp:unauthorized-access).
+     */
+    private Resolution checkQueueName(String name, String address, String verb) {
+        if (topology.queues().get(name) != null) {
+            return null;
+        }
+        if (name.getBytes(StandardCharsets.UTF_8).length > Topology.MAX_NAME_BYTES
+                || name.indexOf('\n') >= 0 || name.indexOf('\r') >= 0) {
+            return Resolution.failed(AmqpError.INVALID_FIELD, "cannot " + verb + " '" + address
+                    + "': a queue name has at most " + Topology.MAX_NAME_BYTES + " bytes and no line breaks");
+        }
+        if (name.startsWith("amq.")) {
+            return Resolution.failed(AmqpError.UNAUTHORIZED_ACCESS, "cannot " + verb + " '" + address
+                    + "': queue '" + name + "' does not exist, and names starting with 'amq.' are reserved");
+        }
+        return null;
     }
 
     /** Whether terminus capabilities mark the address as a JMS topic. */

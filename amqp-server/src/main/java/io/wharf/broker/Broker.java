@@ -1,13 +1,13 @@
 package io.wharf.broker;
 
-import io.wharf.amqp.address.AddressResolver;
 import io.wharf.amqp.engine.Backpressure;
 import io.wharf.amqp.engine.EngineContext;
+import io.wharf.amqp.engine.VirtualHost;
 import io.wharf.amqp.sasl.SaslAuthenticator;
 import io.wharf.amqp.server.AmqpServer;
 import io.wharf.broker.config.BrokerConfig;
 import io.wharf.broker.plugin.PluginHost;
-import io.wharf.exchange.DefaultExchange;
+import io.wharf.exchange.Topology;
 import io.wharf.store.DiskQueueStorage;
 import io.wharf.store.DiskSpace;
 import io.wharf.store.log.LogConfig;
@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -51,6 +52,8 @@ public final class Broker implements AutoCloseable {
     private final LogWriter logWriter;
     private final DiskQueueStorage storage;
     private final QueueRegistry queues;
+    private final Topology topology;
+    private final VirtualHostRegistry vhosts;
     private final DiskSpace diskSpace;
     private final ScheduledExecutorService timer;
     private final ExecutorService hashing;
@@ -67,15 +70,15 @@ public final class Broker implements AutoCloseable {
         storage = new DiskQueueStorage(config.dataDir(),
                 LogConfig.defaults().withSegmentSizeBytes(config.store().segmentSizeBytes()), logWriter, metadata);
         queueThreads = new QueueThreads(cores);
-        queues = new QueueRegistry(queueThreads, storage);
-        queues.autoCreateArguments(config.queues()::argumentsFor);
+        vhosts = new VirtualHostRegistry(queueThreads, storage, config.queues());
         List<QueueDefinition> durable = storage.recoverableQueues();
-        for (QueueDefinition definition : durable) {
-            queues.recover(definition);
-        }
+        vhosts.recover(config.vhosts(), metadata.vhosts(), durable, metadata.exchanges(), metadata.bindings());
         if (!durable.isEmpty()) {
             LOG.info("Recovering {} durable queues from {}", durable.size(), config.dataDir());
         }
+        VirtualHost defaultVhost = vhosts.get(VirtualHostRegistry.DEFAULT_VHOST);
+        queues = defaultVhost.topology().queues();
+        topology = defaultVhost.topology();
         diskSpace = new DiskSpace(config.dataDir(), config.store().minFreeDiskBytes());
         diskSpace.check();
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -97,12 +100,12 @@ public final class Broker implements AutoCloseable {
         EngineContext context = new EngineContext(
                 config.amqp(),
                 new SaslAuthenticator(config.auth(), hashing),
-                new AddressResolver(new DefaultExchange(queues, config.queues().autoCreate())),
-                queues,
+                vhosts,
                 new Backpressure(diskSpace, memory::on, maxInflight),
                 plugins,
                 openProperties(config),
-                new Symbol[] {Symbol.valueOf("ANONYMOUS-RELAY")},
+                new Symbol[] {Symbol.valueOf("ANONYMOUS-RELAY"), Symbol.valueOf("LINK_PAIR_V1_0"),
+                        Symbol.valueOf("SHARED-SUBS")},
                 new AtomicLong());
         server = AmqpServer.start(context, config.amqp().host(), config.amqp().port());
         LOG.info("Wharf {} listening for AMQP on {}:{}", VERSION, config.amqp().host(), server.port());
@@ -132,8 +135,19 @@ public final class Broker implements AutoCloseable {
         return config;
     }
 
+    /** The queues of the default virtual host. */
     public QueueRegistry queues() {
         return queues;
+    }
+
+    /** The virtual host of that name, or null. */
+    public VirtualHost vhost(String name) {
+        return vhosts.get(name);
+    }
+
+    /** The exchanges and bindings of the default virtual host. */
+    public Topology topology() {
+        return topology;
     }
 
     /** Graceful stop: no new connections, close frames to clients, queues and logs flushed and closed. */
@@ -148,7 +162,8 @@ public final class Broker implements AutoCloseable {
         plugins.close();
         timer.shutdownNow();
         try {
-            queues.closeAll().get(10, TimeUnit.SECONDS);
+            CompletableFuture.allOf(vhosts.all().stream().map(v -> v.topology().queues().closeAll())
+                    .toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("Queues did not close cleanly", e);
         }

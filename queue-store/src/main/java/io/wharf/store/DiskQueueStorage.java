@@ -4,6 +4,7 @@ import io.wharf.store.log.FileQueueLog;
 import io.wharf.store.log.LogConfig;
 import io.wharf.store.log.LogWriter;
 import io.wharf.store.log.RecoveryReport;
+import io.wharf.store.meta.MetadataChange;
 import io.wharf.store.meta.MetadataStore;
 import io.wharf.store.queue.QueueDefinition;
 import io.wharf.store.queue.QueueLog;
@@ -22,6 +23,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Durable queues on disk: each queue's write-ahead log in {@code <data-dir>/queues/<folder>}, its definition in
  * the metadata store. A folder is named from the queue name (readable part + hash, since names may hold any
- * character and be longer than a file name) and holds the exact name in {@code queue.name}.
+ * character and be longer than a file name; the hash covers the vhost too, except for the default vhost) and holds
+ * the exact name in {@code queue.name} (and, outside the default vhost, the vhost in {@code queue.vhost}).
  *
  * <p>The log folder, not the metadata row, is what proves a queue had messages: a queue created just before a
  * crash may have its first messages on disk without its row, so {@link #recoverableQueues} returns folders too
@@ -42,6 +45,7 @@ public final class DiskQueueStorage implements QueueStorage, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DiskQueueStorage.class);
     private static final String NAME_FILE = "queue.name";
+    private static final String VHOST_FILE = "queue.vhost";
     private static final String DEFAULT_VHOST = "/";
     private static final int READABLE_PREFIX_CHARS = 40;
 
@@ -49,9 +53,11 @@ public final class DiskQueueStorage implements QueueStorage, AutoCloseable {
     private final LogConfig logConfig;
     private final LogWriter writer;
     private final MetadataStore metadata;
+    private volatile Thread metadataWriter;
     private final ExecutorService metadataThread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "wharf-metadata");
         t.setDaemon(true);
+        metadataWriter = t;
         return t;
     });
 
@@ -66,12 +72,44 @@ public final class DiskQueueStorage implements QueueStorage, AutoCloseable {
 
     @Override
     public QueueLog open(String queueName) throws IOException {
-        Path dir = folderFor(queueName);
+        return open(DEFAULT_VHOST, queueName);
+    }
+
+    /**
+     * The storage of one virtual host's queues. The default vhost's is this storage itself (its folders keep the
+     * names they always had); another vhost's queues get folders named from vhost and queue name, with the vhost in
+     * {@code queue.vhost}.
+     */
+    public QueueStorage forVhost(String vhost) {
+        if (DEFAULT_VHOST.equals(vhost)) {
+            return this;
+        }
+        return new QueueStorage() {
+            @Override
+            public QueueLog open(String queueName) throws IOException {
+                return DiskQueueStorage.this.open(vhost, queueName);
+            }
+
+            @Override
+            public void created(QueueDefinition definition) {
+                DiskQueueStorage.this.created(definition);
+            }
+
+            @Override
+            public void deleted(String queueName) {
+                DiskQueueStorage.this.deleted(vhost, queueName);
+            }
+        };
+    }
+
+    private QueueLog open(String vhost, String queueName) throws IOException {
+        Path dir = folderFor(vhost, queueName);
         if (!Files.exists(dir.resolve(NAME_FILE))) {
             Files.createDirectories(dir);
-            Path temp = dir.resolve(NAME_FILE + ".tmp");
-            Files.writeString(temp, queueName, StandardCharsets.UTF_8);
-            Files.move(temp, dir.resolve(NAME_FILE), StandardCopyOption.ATOMIC_MOVE);
+            if (!DEFAULT_VHOST.equals(vhost)) {
+                writeAtomically(dir.resolve(VHOST_FILE), vhost);
+            }
+            writeAtomically(dir.resolve(NAME_FILE), queueName);
         }
         FileQueueLog log = FileQueueLog.open(dir, logConfig, writer);
         RecoveryReport report = log.recoveryReport();
@@ -83,9 +121,45 @@ public final class DiskQueueStorage implements QueueStorage, AutoCloseable {
         return log;
     }
 
+    private static void writeAtomically(Path file, String text) throws IOException {
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(temp, text, StandardCharsets.UTF_8);
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * The one thread that writes the metadata store. Topology changes (exchanges, bindings) run on it as well, so
+     * every write, queue rows included, happens in submission order on one JDBC connection.
+     */
+    public Executor metadataExecutor() {
+        return metadataThread;
+    }
+
+    /**
+     * Writes {@code change} in one transaction. Only on {@link #metadataExecutor()}.
+     *
+     * @throws IllegalStateException on any other thread
+     */
+    public void write(MetadataChange change) throws SQLException {
+        if (Thread.currentThread() != metadataWriter) {
+            throw new IllegalStateException("metadata writes run on the metadata thread, not on "
+                    + Thread.currentThread().getName());
+        }
+        metadata.apply(change);
+    }
+
+    /** Runs {@code task} on the metadata thread: at once when already there (a topology change declaring a queue). */
+    private void onMetadataThread(Runnable task) {
+        if (Thread.currentThread() == metadataWriter) {
+            task.run();
+        } else {
+            metadataThread.execute(task);
+        }
+    }
+
     @Override
     public void created(QueueDefinition definition) {
-        metadataThread.execute(() -> {
+        onMetadataThread(() -> {
             try {
                 metadata.saveQueue(definition);
             } catch (SQLException e) {
@@ -97,25 +171,29 @@ public final class DiskQueueStorage implements QueueStorage, AutoCloseable {
 
     @Override
     public void deleted(String queueName) {
-        metadataThread.execute(() -> {
+        deleted(DEFAULT_VHOST, queueName);
+    }
+
+    private void deleted(String vhost, String queueName) {
+        onMetadataThread(() -> {
             try {
-                metadata.deleteQueue(DEFAULT_VHOST, queueName);
+                metadata.deleteQueue(vhost, queueName);
             } catch (SQLException e) {
-                LOG.error("Queue '{}': its definition could not be deleted", queueName, e);
+                LOG.error("Queue '{}' of vhost '{}': its definition could not be deleted", queueName, vhost, e);
             }
-            deleteFolder(folderFor(queueName));
+            deleteFolder(folderFor(vhost, queueName));
         });
     }
 
     /**
-     * The durable queues to bring back at start: every stored definition, plus every log folder without one
-     * (its definition is written now).
+     * The durable queues of every vhost to bring back at start: every stored definition, plus every log folder
+     * without one (its definition is written now).
      */
     public List<QueueDefinition> recoverableQueues() throws SQLException, IOException {
-        Map<String, QueueDefinition> byName = new LinkedHashMap<>();
+        Map<List<String>, QueueDefinition> byName = new LinkedHashMap<>();
         for (QueueDefinition definition : metadata.queues()) {
-            if (definition.durable() && DEFAULT_VHOST.equals(definition.vhost())) {
-                byName.put(definition.name(), definition);
+            if (definition.durable()) {
+                byName.put(List.of(definition.vhost(), definition.name()), definition);
             }
         }
         try (DirectoryStream<Path> folders = Files.newDirectoryStream(queuesDir, Files::isDirectory)) {
@@ -126,20 +204,31 @@ public final class DiskQueueStorage implements QueueStorage, AutoCloseable {
                     continue;
                 }
                 String name = Files.readString(nameFile, StandardCharsets.UTF_8);
-                if (!byName.containsKey(name)) {
-                    LOG.warn("Queue '{}' has a log but no stored definition (created just before a crash?); "
-                            + "restoring it as a durable classic queue", name);
-                    QueueDefinition definition = QueueDefinition.durableClassic(DEFAULT_VHOST, name);
+                Path vhostFile = folder.resolve(VHOST_FILE);
+                String vhost = Files.exists(vhostFile) ? Files.readString(vhostFile, StandardCharsets.UTF_8)
+                        : DEFAULT_VHOST;
+                if (!byName.containsKey(List.of(vhost, name))) {
+                    LOG.warn("Queue '{}' of vhost '{}' has a log but no stored definition (created just before a "
+                            + "crash?); restoring it as a durable classic queue", name, vhost);
+                    QueueDefinition definition = QueueDefinition.durableClassic(vhost, name);
                     metadata.saveQueue(definition);
-                    byName.put(name, definition);
+                    byName.put(List.of(vhost, name), definition);
                 }
             }
         }
         return List.copyOf(byName.values());
     }
 
-    /** {@code <readable part>-<16 hex digits of SHA-256>}: unique, file-system safe, still recognisable. */
+    /** The folder of a queue of the default vhost. */
     Path folderFor(String queueName) {
+        return folderFor(DEFAULT_VHOST, queueName);
+    }
+
+    /**
+     * {@code <readable part>-<16 hex digits of SHA-256>}: unique, file-system safe, still recognisable. The hash is
+     * of the queue name for the default vhost (as before vhosts existed) and of vhost, NUL and name otherwise.
+     */
+    Path folderFor(String vhost, String queueName) {
         StringBuilder readable = new StringBuilder();
         for (int i = 0; i < queueName.length() && readable.length() < READABLE_PREFIX_CHARS; i++) {
             char c = queueName.charAt(i);
@@ -147,7 +236,8 @@ public final class DiskQueueStorage implements QueueStorage, AutoCloseable {
                     ? c : '_');
         }
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(queueName.getBytes(StandardCharsets.UTF_8));
+            String identity = DEFAULT_VHOST.equals(vhost) ? queueName : vhost + '\0' + queueName;
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
             return queuesDir.resolve(readable + "-" + HexFormat.of().formatHex(digest, 0, 8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);

@@ -5,13 +5,18 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.wharf.amqp.management.ManagementApi;
 import io.wharf.amqp.sasl.SaslAuthenticator;
 import io.wharf.plugin.ConnectionInfo;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Symbol;
@@ -43,6 +48,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(AmqpConnectionHandler.class);
     private static final String DEFAULT_VHOST = "/";
+    private static final Symbol CONNECTION_ESTABLISHMENT_FAILED = Symbol.valueOf("amqp:connection-establishment-failed");
 
     private final EngineContext context;
     private final boolean saslLayer;
@@ -53,13 +59,21 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
     private Collector collector;
     private String user;
     private String vhost = DEFAULT_VHOST;
+    /** The virtual host chosen at open; null before. */
+    private VirtualHost host;
     private ConnectionInfo info;
     private final List<ConsumerLink> consumers = new ArrayList<>();
     private final List<ProducerLink> producers = new ArrayList<>();
+    private final List<ManagementLinkPair> managementPairs = new ArrayList<>();
+    /** Consumers that are topic subscriptions, with their subscription. */
+    private final Map<ConsumerLink, TopicSubscription> subscriptions = new HashMap<>();
+    private ManagementApi managementApi;
+    /** Exclusive queues declared on this connection (through management): deleted when it closes. */
+    private final Set<String> exclusiveQueues = ConcurrentHashMap.newKeySet();
     private boolean flushScheduled;
     private boolean closeWhenFlushed;
     private boolean channelClosing;
-    private boolean cleanedUp;
+    private volatile boolean cleanedUp;
     private ScheduledFuture<?> tickTask;
 
     /**
@@ -73,6 +87,54 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
 
     EngineContext context() {
         return context;
+    }
+
+    /** The connection's virtual host: its queues, topology and addresses. Set once the connection is open. */
+    VirtualHost vhost() {
+        return host;
+    }
+
+    /** The client's container id (Qpid JMS: the JMS client ID when one is set). */
+    String remoteContainer() {
+        return connection.getRemoteContainer();
+    }
+
+    /** Whether the connection is going: work finishing late must not open links on it. */
+    boolean closing() {
+        return cleanedUp || channelClosing;
+    }
+
+    /** A topic subscription's consumer was attached (after its queue was made). Loop thread only. */
+    void subscribed(ConsumerLink consumer, TopicSubscription subscription) {
+        consumers.add(consumer);
+        subscriptions.put(consumer, subscription);
+    }
+
+    private void unsubscribed(ConsumerLink consumer, boolean closed) {
+        TopicSubscription subscription = subscriptions.remove(consumer);
+        if (subscription != null) {
+            host.subscriptions().leave(subscription, closed);
+        }
+    }
+
+    List<ManagementLinkPair> managementPairs() {
+        return managementPairs;
+    }
+
+    /** The management API over this connection's virtual host, made on first use. Loop thread only. */
+    ManagementApi managementApi() {
+        if (managementApi == null) {
+            managementApi = new ManagementApi(host.topology(), context.amqp().nodeName(), context.vhosts());
+        }
+        return managementApi;
+    }
+
+    /** An exclusive queue was declared for this connection; runs on the topology thread. */
+    void exclusiveQueueDeclared(String queueName) {
+        exclusiveQueues.add(queueName);
+        if (cleanedUp && exclusiveQueues.remove(queueName)) {
+            host.topology().deleteQueue(queueName);
+        }
     }
 
     String connectionId() {
@@ -291,6 +353,8 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
             case LINK_FLOW -> {
                 if (event.getLink().getContext() instanceof ConsumerLink consumer) {
                     consumer.onFlow();
+                } else if (event.getLink().getContext() instanceof ManagementLinkPair pair) {
+                    pair.onFlow();
                 }
             }
             case DELIVERY -> onDelivery(event.getDelivery());
@@ -319,7 +383,13 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         connection.setContainer(context.amqp().nodeName());
         connection.setProperties(context.openProperties());
         connection.setOfferedCapabilities(context.offeredCapabilities());
-        if (!DEFAULT_VHOST.equals(vhost)) {
+        host = context.vhosts().get(vhost);
+        if (host == null) {
+            // The open is answered only to carry the close; this property tells the client so (AMQP 2.4.1), and
+            // clients then fail their connect with the close's error.
+            Map<Symbol, Object> refused = new HashMap<>(context.openProperties());
+            refused.put(CONNECTION_ESTABLISHMENT_FAILED, Boolean.TRUE);
+            connection.setProperties(refused);
             connection.open();
             failConnection(AmqpError.NOT_FOUND, "virtual host '" + vhost + "' does not exist");
             return;
@@ -352,6 +422,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
             if (consumer.link().getSession() == session) {
                 consumer.close();
                 consumers.remove(consumer);
+                unsubscribed(consumer, false);
             }
         }
         for (ProducerLink producer : new ArrayList<>(producers)) {
@@ -360,15 +431,28 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
                 producers.remove(producer);
             }
         }
+        managementPairs.removeIf(pair -> pair.session() == session);
         session.close();
     }
 
     private void onLinkOpen(Link link) {
+        if (host == null) {
+            // The connection was refused at open and is closing: its links get nothing.
+            return;
+        }
+        if (ManagementLinkPair.isManagementLink(link)) {
+            ManagementLinkPair.attach(this, link);
+            return;
+        }
         if (link instanceof Receiver receiver) {
             ProducerLink producer = ProducerLink.open(this, receiver);
             if (producer != null) {
                 producers.add(producer);
             }
+        } else if (TopicSubscription.isLookup((Sender) link)) {
+            SubscriptionConsumers.lookup(this, (Sender) link);
+        } else if (TopicSubscription.applies((Sender) link)) {
+            SubscriptionConsumers.attach(this, (Sender) link);
         } else {
             ConsumerLink consumer = ConsumerLink.open(this, (Sender) link);
             if (consumer != null) {
@@ -382,9 +466,12 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         if (owner instanceof ConsumerLink consumer) {
             consumer.close();
             consumers.remove(consumer);
+            unsubscribed(consumer, closed);
         } else if (owner instanceof ProducerLink producer) {
             producer.close();
             producers.remove(producer);
+        } else if (owner instanceof ManagementLinkPair pair) {
+            pair.closed(link);
         }
         if (link.getLocalState() != EndpointState.CLOSED) {
             if (closed) {
@@ -402,6 +489,8 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
             producer.onTransfer(delivery);
         } else if (owner instanceof ConsumerLink consumer) {
             consumer.onDisposition(delivery);
+        } else if (owner instanceof ManagementLinkPair pair) {
+            pair.onDelivery(delivery);
         }
     }
 
@@ -446,12 +535,19 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         for (ConsumerLink consumer : consumers) {
             consumer.close();
+            unsubscribed(consumer, false);
         }
         consumers.clear();
         for (ProducerLink producer : producers) {
             producer.close();
         }
         producers.clear();
+        managementPairs.clear();
+        for (String queue : exclusiveQueues) {
+            if (exclusiveQueues.remove(queue)) {
+                host.topology().deleteQueue(queue);
+            }
+        }
         if (info != null) {
             context.events().connectionClosed(info);
             LOG.debug("Connection {} closed", info.id());

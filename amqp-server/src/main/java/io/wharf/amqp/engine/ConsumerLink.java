@@ -69,7 +69,7 @@ final class ConsumerLink implements QueueConsumer {
         MessageQueue queue;
         boolean dynamic = source.getDynamic();
         if (dynamic) {
-            queue = connection.context().queues().createTemporary();
+            queue = connection.vhost().queues().createTemporary();
             Source reply = copyOf(source);
             reply.setAddress("/queues/" + queue.name());
             source = reply;
@@ -79,13 +79,24 @@ final class ConsumerLink implements QueueConsumer {
                 AmqpConnectionHandler.refuse(sender, AmqpError.INVALID_FIELD, "the source has no address");
                 return null;
             }
-            Resolution resolution = connection.context().addresses().forConsume(address);
+            Resolution resolution = connection.vhost().addresses().forConsume(address);
             if (!resolution.ok()) {
                 AmqpConnectionHandler.refuse(sender, resolution.errorCondition(), resolution.error());
                 return null;
             }
             queue = resolution.queue();
         }
+        return attach(connection, sender, source, queue, dynamic);
+    }
+
+    /**
+     * Answers a client's attach with a consumer of {@code queue} (resolved by the caller, e.g. a topic
+     * subscription's queue), replying with {@code source}.
+     *
+     * @param ownsQueue whether the queue is deleted when this link goes
+     */
+    static ConsumerLink attach(AmqpConnectionHandler connection, Sender sender, Source source, MessageQueue queue,
+            boolean ownsQueue) {
         boolean presettled = sender.getRemoteSenderSettleMode() == SenderSettleMode.SETTLED;
         ConsumerOptions options = new ConsumerOptions(priority(sender.getRemoteProperties()),
                 COPY.equals(source.getDistributionMode()));
@@ -93,7 +104,7 @@ final class ConsumerLink implements QueueConsumer {
         sender.setTarget(sender.getRemoteTarget());
         sender.setSenderSettleMode(presettled ? SenderSettleMode.SETTLED : SenderSettleMode.UNSETTLED);
         sender.setReceiverSettleMode(ReceiverSettleMode.FIRST);
-        ConsumerLink consumer = new ConsumerLink(connection, sender, queue, presettled, dynamic);
+        ConsumerLink consumer = new ConsumerLink(connection, sender, queue, presettled, ownsQueue);
         sender.setContext(consumer);
         sender.open();
         queue.addConsumer(consumer, options);
@@ -106,7 +117,7 @@ final class ConsumerLink implements QueueConsumer {
         return value instanceof Number n ? n.intValue() : 0;
     }
 
-    private static Source copyOf(Source source) {
+    static Source copyOf(Source source) {
         Source copy = new Source();
         copy.setDurable(source.getDurable());
         copy.setExpiryPolicy(source.getExpiryPolicy());
@@ -259,7 +270,7 @@ final class ConsumerLink implements QueueConsumer {
         closed = true;
         queue.removeConsumer(this);
         if (ownsQueue) {
-            connection.context().queues().delete(queue.name());
+            connection.vhost().queues().delete(queue.name());
         }
     }
 

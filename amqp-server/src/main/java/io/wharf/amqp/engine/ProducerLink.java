@@ -1,8 +1,10 @@
 package io.wharf.amqp.engine;
 
 import io.wharf.amqp.address.AddressResolver.Resolution;
+import io.wharf.amqp.address.PublishTarget;
 import io.wharf.amqp.message.MalformedMessageException;
 import io.wharf.amqp.message.MessageView;
+import io.wharf.exchange.RoutedQueues;
 import io.wharf.plugin.PublishedMessage;
 import io.wharf.store.queue.MessageHeader;
 import io.wharf.store.queue.MessageQueue;
@@ -13,6 +15,7 @@ import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.UnsignedLong;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.amqp.messaging.Rejected;
+import org.apache.qpid.proton.amqp.messaging.Released;
 import org.apache.qpid.proton.amqp.messaging.Target;
 import org.apache.qpid.proton.amqp.transaction.Coordinator;
 import org.apache.qpid.proton.amqp.transport.AmqpError;
@@ -24,8 +27,9 @@ import org.apache.qpid.proton.engine.EndpointState;
 import org.apache.qpid.proton.engine.Receiver;
 
 /**
- * A client's sending link (our receiver): reassembles multi-frame transfers, stores each message in its queue and
- * settles it once stored ({@code accepted} only after the store says so). Credit is topped up as stores complete,
+ * A client's sending link (our receiver): reassembles multi-frame transfers, routes each message to its queues and
+ * settles it once every one of them has stored it ({@code accepted} only after the store says so; {@code released}
+ * when it reached no queue). Credit is topped up as stores complete,
  * so a producer never has more than {@code amqp.link-credit-window} messages outstanding on a link.
  * Event-loop confined.
  */
@@ -36,9 +40,8 @@ final class ProducerLink {
 
     private final AmqpConnectionHandler connection;
     private final Receiver receiver;
-    private final String targetAddress;
-    /** The target's queue; null on the anonymous relay, where each message's {@code to} decides. */
-    private final MessageQueue targetQueue;
+    /** Where messages go; null on the anonymous relay, where each message's {@code to} decides. */
+    private final PublishTarget target;
     private final int creditWindow;
     private final long maxMessageSizeBytes;
     /** Set for a dynamic (temporary) target queue: deleted when this link goes. */
@@ -50,13 +53,12 @@ final class ProducerLink {
     private boolean closed;
     private boolean recheckScheduled;
 
-    private ProducerLink(AmqpConnectionHandler connection, Receiver receiver, String targetAddress,
-            MessageQueue targetQueue, boolean ownsQueue) {
+    private ProducerLink(AmqpConnectionHandler connection, Receiver receiver, PublishTarget target,
+            boolean ownsQueue) {
         this.connection = connection;
         this.ownsQueue = ownsQueue;
         this.receiver = receiver;
-        this.targetAddress = targetAddress;
-        this.targetQueue = targetQueue;
+        this.target = target;
         this.creditWindow = connection.context().amqp().linkCreditWindow();
         this.maxMessageSizeBytes = connection.context().amqp().maxMessageSizeBytes();
     }
@@ -69,27 +71,29 @@ final class ProducerLink {
             return null;
         }
         String address = remoteTarget instanceof Target target ? target.getAddress() : null;
-        MessageQueue queue = null;
+        PublishTarget publishTarget = null;
         boolean dynamic = remoteTarget instanceof Target target && target.getDynamic();
         if (dynamic) {
             // A temporary queue (how Qpid JMS creates a TemporaryQueue): lives as long as this link.
-            queue = connection.context().queues().createTemporary();
+            MessageQueue queue = connection.vhost().queues().createTemporary();
             address = "/queues/" + queue.name();
             remoteTarget = withAddress((Target) remoteTarget, address);
+            publishTarget = PublishTarget.queue(address, queue);
         } else if (address != null) {
-            Resolution resolution = connection.context().addresses().forPublish(address);
+            Resolution resolution = connection.vhost().addresses().forPublish(address,
+                    ((Target) remoteTarget).getCapabilities());
             if (!resolution.ok()) {
                 AmqpConnectionHandler.refuse(receiver, resolution.errorCondition(), resolution.error());
                 return null;
             }
-            queue = resolution.queue();
+            publishTarget = resolution.target();
         }
         receiver.setTarget(remoteTarget);
         receiver.setSource(receiver.getRemoteSource());
         receiver.setSenderSettleMode(receiver.getRemoteSenderSettleMode());
         receiver.setReceiverSettleMode(ReceiverSettleMode.FIRST);
         receiver.setMaxMessageSize(UnsignedLong.valueOf(connection.context().amqp().maxMessageSizeBytes()));
-        ProducerLink producer = new ProducerLink(connection, receiver, address, queue, dynamic);
+        ProducerLink producer = new ProducerLink(connection, receiver, publishTarget, dynamic);
         receiver.setContext(producer);
         receiver.open();
         producer.topUpCredit();
@@ -156,23 +160,25 @@ final class ProducerLink {
             settleRejected(delivery, presettled, AmqpError.DECODE_ERROR, "malformed message: " + e.getMessage());
             return;
         }
-        MessageQueue queue = targetQueue;
-        String address = targetAddress;
-        if (queue == null) {
-            address = view.to();
-            if (address == null) {
-                settleRejected(delivery, presettled, AmqpError.PRECONDITION_FAILED,
-                        "a message on the anonymous relay needs a 'to' address");
-                return;
-            }
-            Resolution resolution = connection.context().addresses().forPublish(address);
+        PublishTarget to = target;
+        if (to == null) {
+            Resolution resolution = connection.vhost().addresses().forMessage(view);
             if (!resolution.ok()) {
-                Symbol condition = resolution.errorCondition() == AmqpError.INVALID_FIELD
-                        ? AmqpError.PRECONDITION_FAILED : resolution.errorCondition();
-                settleRejected(delivery, presettled, condition, resolution.error());
+                settleRejected(delivery, presettled, resolution.errorCondition(), resolution.error());
                 return;
             }
-            queue = resolution.queue();
+            to = resolution.target();
+        }
+        RoutedQueues queues = new RoutedQueues();
+        PublishTarget.Refusal refusal = to.route(view, queues);
+        if (refusal != null) {
+            settleRejected(delivery, presettled, refusal.condition(), refusal.description());
+            return;
+        }
+        if (queues.isEmpty()) {
+            // Unroutable: nothing took it, nothing was stored.
+            settleUnroutable(delivery, presettled, to.acceptsUnroutable());
+            return;
         }
         Backpressure backpressure = connection.context().backpressure();
         String refused = backpressure.refuseReason();
@@ -182,16 +188,17 @@ final class ProducerLink {
         }
         MessageHeader header = new MessageHeader(expiryTimeMs(view), 0, view.priority(), 0, view.durable());
         int sizeBytes = message.remaining();
-        String publishedTo = address;
-        String queueName = queue.name();
+        String publishedTo = to.address();
         pendingStores++;
         backpressure.received(sizeBytes);
-        queue.enqueue(header, message).whenComplete((ok, error) -> connection.runOnLoop(() -> {
+        Publication.storeAll(queues, header, message).whenComplete((ok, error) -> connection.runOnLoop(() -> {
             pendingStores--;
             backpressure.stored(sizeBytes);
             if (error == null) {
-                connection.context().events().messagePublished(new PublishedMessage(
-                        connection.connectionId(), publishedTo, queueName, sizeBytes, presettled));
+                for (int i = 0; i < queues.size(); i++) {
+                    connection.context().events().messagePublished(new PublishedMessage(
+                            connection.connectionId(), publishedTo, queues.get(i).name(), sizeBytes, presettled));
+                }
             }
             if (!presettled && !closed && receiver.getLocalState() == EndpointState.ACTIVE) {
                 Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
@@ -227,6 +234,14 @@ final class ProducerLink {
         topUpCredit();
     }
 
+    private void settleUnroutable(Delivery delivery, boolean presettled, boolean accept) {
+        if (!presettled) {
+            delivery.disposition(accept ? Accepted.getInstance() : Released.getInstance());
+            delivery.settle();
+        }
+        topUpCredit();
+    }
+
     private static Rejected rejected(Symbol condition, String description) {
         Rejected rejected = new Rejected();
         rejected.setError(new ErrorCondition(condition, description));
@@ -243,7 +258,7 @@ final class ProducerLink {
         }
         Backpressure backpressure = connection.context().backpressure();
         boolean diskLow = backpressure.refuseReason() != null;
-        if (diskLow || backpressure.withholdCredit() || (targetQueue != null && targetQueue.full())) {
+        if (diskLow || backpressure.withholdCredit() || (target != null && target.queue() != null && target.queue().full())) {
             if (diskLow && receiver.getCredit() + pendingStores == 0) {
                 // One credit at a time: each publish gets an explicit refusal instead of a silent wait.
                 receiver.flow(1);
@@ -277,7 +292,7 @@ final class ProducerLink {
         }
         closed = true;
         if (ownsQueue) {
-            connection.context().queues().delete(targetQueue.name());
+            connection.vhost().queues().delete(target.queue().name());
         }
     }
 }

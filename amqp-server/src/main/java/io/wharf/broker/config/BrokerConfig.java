@@ -1,10 +1,14 @@
 package io.wharf.broker.config;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The whole broker configuration, read once from {@code wharf.yaml} (plus {@code WHARF_*} environment overrides)
  * by {@link ConfigLoader} and validated there. Immutable; passed to whatever needs a part of it.
+ *
+ * @param vhosts {@code vhosts}: the virtual hosts that exist from the start, {@code /} first (always there); more
+ *               can be created through management and are kept in the metadata store
  */
 public record BrokerConfig(
         AmqpConfig amqp,
@@ -14,5 +18,6 @@ public record BrokerConfig(
         LimitsConfig limits,
         QueuesConfig queues,
         AuthConfig auth,
-        PluginsConfig plugins) {
+        PluginsConfig plugins,
+        List<String> vhosts) {
 }

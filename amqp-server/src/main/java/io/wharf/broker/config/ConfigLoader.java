@@ -50,8 +50,9 @@ public final class ConfigLoader {
             "auth", List.of("anonymous", "users"),
             "plugins", List.of("dir", "enabled", "settings"));
     private static final String DATA_DIR = "data-dir";
+    private static final String VHOSTS = "vhosts";
     private static final List<String> TOP_LEVEL_KEYS = List.of("amqp", "http", DATA_DIR, "store", "limits", "queues",
-            "auth", "plugins");
+            VHOSTS, "auth", "plugins");
     private static final List<String> USER_KEYS = List.of("name", "password-hash", "loopback-only");
     /** Keys holding a structure, which one environment string cannot express. */
     private static final Set<String> NOT_FROM_ENV = Set.of("auth.users", "plugins.settings", "queues.policies");
@@ -127,7 +128,8 @@ public final class ConfigLoader {
                 limits(reader, section(reader, root, "limits")),
                 queues(reader, section(reader, root, "queues")),
                 auth(reader, section(reader, root, "auth")),
-                plugins(reader, section(reader, root, "plugins")));
+                plugins(reader, section(reader, root, "plugins")),
+                vhosts(reader, root));
         if (!reader.errors().isEmpty()) {
             throw new ConfigException(source, reader.errors());
         }
@@ -256,6 +258,21 @@ public final class ConfigLoader {
             policies.add(new QueuePolicy(compiled, Collections.unmodifiableMap(typed)));
         }
         return List.copyOf(policies);
+    }
+
+    /** {@code vhosts}: the virtual hosts to have at start; the default vhost {@code /} always exists. */
+    private static List<String> vhosts(ValueReader r, JsonNode root) {
+        List<String> names = r.stringList(VHOSTS, root != null && root.isObject() ? root : null, VHOSTS,
+                List.of("/"));
+        List<String> vhosts = new ArrayList<>(List.of("/"));
+        for (String name : names) {
+            if (name.length() > 255 || name.indexOf('\n') >= 0 || name.indexOf('\r') >= 0) {
+                r.error("vhosts: '" + name + "' is not a virtual host name (at most 255 characters, no line breaks)");
+            } else if (!vhosts.contains(name)) {
+                vhosts.add(name);
+            }
+        }
+        return List.copyOf(vhosts);
     }
 
     private static AuthConfig auth(ValueReader r, ObjectNode s) {

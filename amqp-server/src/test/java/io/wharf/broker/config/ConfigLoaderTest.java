@@ -207,6 +207,19 @@ class ConfigLoaderTest {
         assertTrue(error.endsWith("... is not a string"), error);
     }
 
+    // ---- virtual hosts
+
+    @Test
+    void vhostsAlwaysStartWithTheDefaultOne() {
+        assertEquals(List.of("/"), ConfigLoader.defaults().vhosts());
+        assertEquals(List.of("/", "staging", "prod"),
+                ConfigLoader.parse("vhosts:\n  - staging\n  - /\n  - prod\n  - staging\n", Map.of()).vhosts());
+        assertEquals(List.of("/", "a", "b"),
+                ConfigLoader.parse("", Map.of("WHARF_VHOSTS", "a, b")).vhosts());
+        assertEquals(List.of("vhosts: 'bad\nname' is not a virtual host name (at most 255 characters, no line "
+                + "breaks)"), errors("vhosts: [\"bad\\nname\"]"));
+    }
+
     // ---- unknown keys
 
     @Test
@@ -214,7 +227,7 @@ class ConfigLoaderTest {
         assertEquals(List.of("unknown key 'amqp.prot' (did you mean 'amqp.port'?)"), errors("amqp:\n  prot: 5672"));
         assertEquals(List.of("unknown key 'amqp.tls'"), errors("amqp:\n  tls: true"));
         assertEquals(List.of("unknown key 'data_dir' (did you mean 'data-dir'?)"), errors("data_dir: /tmp"));
-        assertEquals(List.of("unknown key 'vhosts'"), errors("vhosts: []"));
+        assertEquals(List.of("unknown key 'exchanges'"), errors("exchanges: []"));
     }
 
     @Test
@@ -352,7 +365,8 @@ class ConfigLoaderTest {
         assertEquals("WHARF_PLUGINS_ENABLED", variables.get("plugins.enabled"));
         assertFalse(variables.containsKey("auth.users"));
         assertFalse(variables.containsKey("plugins.settings"));
-        assertEquals(20, variables.size()); // amqp 8, http 2, data-dir, store 3, limits 2, queues 1, auth 1, plugins 2
+        assertEquals(21, variables.size()); // amqp 8, http 2, data-dir, store 3, limits 2, queues 1, vhosts, auth 1,
+        // plugins 2
         assertEquals(variables.size(), new HashSet<>(variables.values()).size());
     }
 
@@ -435,6 +449,7 @@ class ConfigLoaderTest {
         assertEquals(defaults.http(), config.http());
         assertEquals(defaults.dataDir(), config.dataDir());
         assertEquals(defaults.queues(), config.queues());
+        assertEquals(defaults.vhosts(), config.vhosts());
         assertEquals(defaults.plugins(), config.plugins());
         assertTrue(config.auth().anonymousEnabled());
 

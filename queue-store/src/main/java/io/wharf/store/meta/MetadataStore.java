@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wharf.store.queue.QueueDefinition;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -12,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +24,8 @@ import java.util.Map;
  * lists the steps from each version to the next, applied in order at open, so a newer broker upgrades an older
  * data directory and an older broker refuses a newer one instead of misreading it.
  *
- * <p>One JDBC connection, used by one thread at a time (the broker's metadata thread).
+ * <p>One JDBC connection, used by one thread at a time (the broker's metadata thread). Changes that belong
+ * together go through {@link #apply} as one transaction.
  */
 public final class MetadataStore implements AutoCloseable {
 
@@ -35,7 +40,31 @@ public final class MetadataStore implements AutoCloseable {
                         + " exclusive BOOLEAN NOT NULL,"
                         + " auto_delete BOOLEAN NOT NULL,"
                         + " arguments CHARACTER LARGE OBJECT NOT NULL,"
-                        + " PRIMARY KEY (vhost, name))"));
+                        + " PRIMARY KEY (vhost, name))"),
+            // 2: exchanges, bindings and virtual hosts. A binding's identity includes its arguments; they are
+            // compared through a hash of their canonical JSON, since a large object cannot be part of a key.
+            List.of(
+                "CREATE TABLE vhosts ("
+                        + " name VARCHAR(255) NOT NULL,"
+                        + " PRIMARY KEY (name))",
+                "CREATE TABLE exchanges ("
+                        + " vhost VARCHAR(255) NOT NULL,"
+                        + " name VARCHAR(1024) NOT NULL,"
+                        + " type VARCHAR(32) NOT NULL,"
+                        + " durable BOOLEAN NOT NULL,"
+                        + " auto_delete BOOLEAN NOT NULL,"
+                        + " internal BOOLEAN NOT NULL,"
+                        + " arguments CHARACTER LARGE OBJECT NOT NULL,"
+                        + " PRIMARY KEY (vhost, name))",
+                "CREATE TABLE bindings ("
+                        + " vhost VARCHAR(255) NOT NULL,"
+                        + " source VARCHAR(1024) NOT NULL,"
+                        + " destination_kind VARCHAR(8) NOT NULL,"
+                        + " destination VARCHAR(1024) NOT NULL,"
+                        + " routing_key VARCHAR(4096) NOT NULL,"
+                        + " arguments_hash CHAR(64) NOT NULL,"
+                        + " arguments CHARACTER LARGE OBJECT NOT NULL,"
+                        + " PRIMARY KEY (vhost, source, destination_kind, destination, routing_key, arguments_hash))"));
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> ARGUMENTS = new TypeReference<>() { };
@@ -106,6 +135,10 @@ public final class MetadataStore implements AutoCloseable {
 
     /** Stores or replaces a queue definition. */
     public void saveQueue(QueueDefinition queue) throws SQLException {
+        putQueue(queue);
+    }
+
+    private void putQueue(QueueDefinition queue) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
                 "MERGE INTO queues (vhost, name, type, durable, exclusive, auto_delete, arguments)"
                         + " KEY (vhost, name) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
@@ -122,11 +155,155 @@ public final class MetadataStore implements AutoCloseable {
 
     /** Removes a queue definition; false when there was none. */
     public boolean deleteQueue(String vhost, String name) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM queues WHERE vhost = ? AND name = ?")) {
-            ps.setString(1, vhost);
-            ps.setString(2, name);
+        return delete("DELETE FROM queues WHERE vhost = ? AND name = ?", vhost, name);
+    }
+
+    /**
+     * Writes every change in {@code change} in one transaction: all of them are stored, or (on an exception) none.
+     */
+    public void apply(MetadataChange change) throws SQLException {
+        if (change.isEmpty()) {
+            return;
+        }
+        connection.setAutoCommit(false);
+        try {
+            for (MetadataChange.Op op : change.ops()) {
+                apply(op);
+            }
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    private void apply(MetadataChange.Op op) throws SQLException {
+        if (op instanceof MetadataChange.PutQueue put) {
+            putQueue(put.queue());
+        } else if (op instanceof MetadataChange.DeleteQueue del) {
+            delete("DELETE FROM queues WHERE vhost = ? AND name = ?", del.vhost(), del.name());
+        } else if (op instanceof MetadataChange.PutExchange put) {
+            putExchange(put.exchange());
+        } else if (op instanceof MetadataChange.DeleteExchange del) {
+            delete("DELETE FROM exchanges WHERE vhost = ? AND name = ?", del.vhost(), del.name());
+        } else if (op instanceof MetadataChange.PutBinding put) {
+            putBinding(put.binding());
+        } else if (op instanceof MetadataChange.DeleteBinding del) {
+            BindingDefinition b = del.binding();
+            delete("DELETE FROM bindings WHERE vhost = ? AND source = ? AND destination_kind = ? AND destination = ?"
+                    + " AND routing_key = ? AND arguments_hash = ?", b.vhost(), b.source(), b.destinationKind().label(),
+                    b.destination(), b.routingKey(), argumentsHash(b.arguments()));
+        } else if (op instanceof MetadataChange.PutVhost put) {
+            try (PreparedStatement ps = connection.prepareStatement("MERGE INTO vhosts (name) KEY (name) VALUES (?)")) {
+                ps.setString(1, put.name());
+                ps.executeUpdate();
+            }
+        } else if (op instanceof MetadataChange.DeleteVhost del) {
+            delete("DELETE FROM vhosts WHERE name = ?", del.name());
+        } else {
+            throw new IllegalStateException("unknown metadata change " + op);
+        }
+    }
+
+    private void putExchange(ExchangeDefinition x) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "MERGE INTO exchanges (vhost, name, type, durable, auto_delete, internal, arguments)"
+                        + " KEY (vhost, name) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, x.vhost());
+            ps.setString(2, x.name());
+            ps.setString(3, x.type());
+            ps.setBoolean(4, x.durable());
+            ps.setBoolean(5, x.autoDelete());
+            ps.setBoolean(6, x.internal());
+            ps.setString(7, toJson(x.arguments()));
+            ps.executeUpdate();
+        }
+    }
+
+    private void putBinding(BindingDefinition b) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "MERGE INTO bindings (vhost, source, destination_kind, destination, routing_key, arguments_hash,"
+                        + " arguments) KEY (vhost, source, destination_kind, destination, routing_key, arguments_hash)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, b.vhost());
+            ps.setString(2, b.source());
+            ps.setString(3, b.destinationKind().label());
+            ps.setString(4, b.destination());
+            ps.setString(5, b.routingKey());
+            ps.setString(6, argumentsHash(b.arguments()));
+            ps.setString(7, toJson(b.arguments()));
+            ps.executeUpdate();
+        }
+    }
+
+    private boolean delete(String sql, String... keys) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            for (int i = 0; i < keys.length; i++) {
+                ps.setString(i + 1, keys[i]);
+            }
             return ps.executeUpdate() > 0;
         }
+    }
+
+    /** SHA-256 (hex) of the canonical JSON: equal argument maps, equal hashes. */
+    private static String argumentsHash(Map<String, Object> arguments) throws SQLException {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(
+                    Arguments.canonicalJson(arguments).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        } catch (IllegalArgumentException e) {
+            throw new SQLException("binding arguments cannot be stored: " + e.getMessage(), e);
+        }
+    }
+
+    /** Every stored exchange, ordered by vhost and name. */
+    public List<ExchangeDefinition> exchanges() throws SQLException {
+        List<ExchangeDefinition> exchanges = new ArrayList<>();
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT vhost, name, type, durable, auto_delete, internal, arguments"
+                     + " FROM exchanges ORDER BY vhost, name")) {
+            while (rs.next()) {
+                exchanges.add(new ExchangeDefinition(rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getBoolean(4), rs.getBoolean(5), rs.getBoolean(6), fromJson(rs.getString(7))));
+            }
+        }
+        return exchanges;
+    }
+
+    /** Every stored binding, ordered by vhost, source, destination and key. */
+    public List<BindingDefinition> bindings() throws SQLException {
+        List<BindingDefinition> bindings = new ArrayList<>();
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT vhost, source, destination_kind, destination, routing_key,"
+                     + " arguments FROM bindings ORDER BY vhost, source, destination_kind, destination, routing_key")) {
+            while (rs.next()) {
+                BindingDefinition.DestinationKind kind;
+                try {
+                    kind = BindingDefinition.DestinationKind.of(rs.getString(3));
+                } catch (IllegalArgumentException e) {
+                    throw new SQLException("stored binding has " + e.getMessage(), e);
+                }
+                bindings.add(new BindingDefinition(rs.getString(1), rs.getString(2), kind, rs.getString(4),
+                        rs.getString(5), fromJson(rs.getString(6))));
+            }
+        }
+        return bindings;
+    }
+
+    /** Every stored virtual host name, sorted. */
+    public List<String> vhosts() throws SQLException {
+        List<String> vhosts = new ArrayList<>();
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT name FROM vhosts ORDER BY name")) {
+            while (rs.next()) {
+                vhosts.add(rs.getString(1));
+            }
+        }
+        return vhosts;
     }
 
     /** Every stored queue, ordered by vhost and name. */
@@ -152,15 +329,17 @@ public final class MetadataStore implements AutoCloseable {
         try {
             return JSON.writeValueAsString(arguments);
         } catch (JsonProcessingException e) {
-            throw new SQLException("queue arguments cannot be stored: " + e.getOriginalMessage(), e);
+            throw new SQLException("arguments cannot be stored: " + e.getOriginalMessage(), e);
         }
     }
 
     private static Map<String, Object> fromJson(String json) throws SQLException {
         try {
-            return JSON.readValue(json, ARGUMENTS);
+            return Arguments.normalized(JSON.readValue(json, ARGUMENTS));
         } catch (JsonProcessingException e) {
-            throw new SQLException("stored queue arguments are not readable: " + e.getOriginalMessage(), e);
+            throw new SQLException("stored arguments are not readable: " + e.getOriginalMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new SQLException("stored arguments are not readable: " + e.getMessage(), e);
         }
     }
 }

@@ -8,6 +8,8 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The queues of a virtual host by name. Lookups are lock-free reads of a concurrent map; creation of one name
@@ -17,7 +19,9 @@ public final class QueueRegistry {
 
     private static final String DEFAULT_VHOST = "/";
 
+    private final String vhost;
     private final ConcurrentHashMap<String, ClassicQueue> queues = new ConcurrentHashMap<>();
+    private final List<Consumer<MessageQueue>> deletionListeners = new CopyOnWriteArrayList<>();
     private final QueueThreads threads;
     private final QueueStorage storage;
     private volatile DeadLetters deadLetters = DeadLetters.DROP;
@@ -28,6 +32,17 @@ public final class QueueRegistry {
      * @param storage where durable queues keep their logs
      */
     public QueueRegistry(QueueThreads threads, QueueStorage storage) {
+        this(DEFAULT_VHOST, threads, storage);
+    }
+
+    /**
+     * The queues of virtual host {@code vhost}.
+     *
+     * @param threads where the queues run
+     * @param storage where durable queues keep their logs (the vhost's own)
+     */
+    public QueueRegistry(String vhost, QueueThreads threads, QueueStorage storage) {
+        this.vhost = vhost;
         this.threads = threads;
         this.storage = storage;
     }
@@ -38,6 +53,10 @@ public final class QueueRegistry {
      */
     public void deadLetters(DeadLetters deadLetters) {
         this.deadLetters = deadLetters;
+    }
+
+    public String vhost() {
+        return vhost;
     }
 
     /** The queue, or null when there is none of that name. */
@@ -58,7 +77,7 @@ public final class QueueRegistry {
         if (existing != null) {
             return existing;
         }
-        return declare(new QueueDefinition(DEFAULT_VHOST, name, "classic", true, false, false,
+        return declare(new QueueDefinition(vhost, name, "classic", true, false, false,
                 autoCreateArguments.apply(name))).queue();
     }
 
@@ -103,7 +122,7 @@ public final class QueueRegistry {
      * a dynamic link; whoever created it deletes it.
      */
     public MessageQueue createTemporary() {
-        QueueDefinition definition = new QueueDefinition(DEFAULT_VHOST, "amq.gen-" + UUID.randomUUID(), "classic",
+        QueueDefinition definition = new QueueDefinition(vhost, "amq.gen-" + UUID.randomUUID(), "classic",
                 false, true, false, Map.of());
         return queues.computeIfAbsent(definition.name(), n -> newQueue(definition));
     }
@@ -114,12 +133,23 @@ public final class QueueRegistry {
         if (queue == null) {
             return false;
         }
+        for (Consumer<MessageQueue> listener : deletionListeners) {
+            listener.accept(queue);
+        }
         queue.close().thenRun(() -> {
             if (queue.durable()) {
                 storage.deleted(name);
             }
         });
         return true;
+    }
+
+    /**
+     * Calls {@code listener} with every queue removed by {@link #delete}, on the deleting thread (which may be an
+     * event loop: the listener must not block). Routing uses it to drop the bindings to a deleted queue.
+     */
+    public void onDeleted(Consumer<MessageQueue> listener) {
+        deletionListeners.add(listener);
     }
 
     public Collection<? extends MessageQueue> all() {

@@ -29,9 +29,16 @@ public final class JfrTop {
     private final Map<String, Long> allocatedByClass = new HashMap<>();
     private final Map<String, Long> allocatedBySite = new HashMap<>();
     private final Map<String, Long> allocatedByThread = new HashMap<>();
+    private final Map<String, Long> nativeSamples = new HashMap<>();
+    private final Map<String, double[]> threadCpu = new HashMap<>();
     private final Map<String, Long> gcCount = new HashMap<>();
     private final Map<String, Long> gcNanos = new HashMap<>();
     private long samples;
+    private long nativeTotal;
+    private long cpuLoadEvents;
+    private double jvmUser;
+    private double jvmSystem;
+    private double machineTotal;
     private long allocatedBytes;
 
     private JfrTop() {
@@ -69,6 +76,26 @@ public final class JfrTop {
                     }
                 }
             }
+            case "jdk.NativeMethodSample" -> {
+                nativeTotal++;
+                RecordedStackTrace stack = event.getStackTrace();
+                if (stack != null && !stack.getFrames().isEmpty()) {
+                    count(nativeSamples, method(stack.getFrames().get(0)) + " <- " + caller(stack), 1);
+                }
+            }
+            case "jdk.ThreadCPULoad" -> {
+                double[] load = threadCpu.computeIfAbsent(threadName(event.getThread("eventThread")),
+                        k -> new double[3]);
+                load[0] += event.getFloat("user");
+                load[1] += event.getFloat("system");
+                load[2]++;
+            }
+            case "jdk.CPULoad" -> {
+                cpuLoadEvents++;
+                jvmUser += event.getFloat("jvmUser");
+                jvmSystem += event.getFloat("jvmSystem");
+                machineTotal += event.getFloat("machineTotal");
+            }
             case "jdk.ObjectAllocationSample" -> {
                 long weight = event.getLong("weight");
                 allocatedBytes += weight;
@@ -88,10 +115,29 @@ public final class JfrTop {
     }
 
     private void print(int top) {
-        System.out.printf("CPU samples: %,d%n%n", samples);
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (cpuLoadEvents > 0) {
+            System.out.printf("process CPU (jdk.CPULoad, mean of %d): user %.0f%%, system %.0f%% of %d cores "
+                    + "(100%% = one core); machine %.0f%% busy%n%n", cpuLoadEvents,
+                    100 * cores * jvmUser / cpuLoadEvents, 100 * cores * jvmSystem / cpuLoadEvents, cores,
+                    100 * machineTotal / cpuLoadEvents);
+        }
+        if (!threadCpu.isEmpty()) {
+            System.out.println("CPU by thread (jdk.ThreadCPULoad, mean; 100% = one core; pools folded):");
+            threadCpu.entrySet().stream()
+                    .sorted((a, b) -> Double.compare(b.getValue()[0] + b.getValue()[1], a.getValue()[0] + a.getValue()[1]))
+                    .limit(top)
+                    .forEach(e -> System.out.printf("  user %5.1f%%  system %5.1f%%  %s%n",
+                            100 * cores * e.getValue()[0] / e.getValue()[2],
+                            100 * cores * e.getValue()[1] / e.getValue()[2], e.getKey()));
+            System.out.println();
+        }
+        System.out.printf("CPU samples (jdk.ExecutionSample, threads running Java code): %,d%n%n", samples);
         table("top frames (self)", selfSamples, samples, top, "samples");
         table("methods on the stack (inclusive)", inclusiveSamples, samples, top, "samples");
         table("threads", threadSamples, samples, top, "samples");
+        table("threads in native code (jdk.NativeMethodSample: waiting or working)", nativeSamples, nativeTotal, top,
+                "samples");
         System.out.printf("sampled allocation weight: %,d MB%n%n", allocatedBytes / 1_000_000);
         table("allocated classes", allocatedByClass, allocatedBytes, top, "bytes");
         table("allocation sites (first frame outside java.*, jdk.*, sun.*)", allocatedBySite, allocatedBytes, top,
@@ -122,7 +168,7 @@ public final class JfrTop {
 
     /** The first frame that is not the JDK's own: the code that asked for the allocation. */
     private static String site(RecordedStackTrace stack) {
-        if (stack == null) {
+        if (stack == null || stack.getFrames().isEmpty()) {
             return "(no stack)";
         }
         for (RecordedFrame frame : stack.getFrames()) {
@@ -132,6 +178,16 @@ public final class JfrTop {
             }
         }
         return method(stack.getFrames().get(0));
+    }
+
+    private static String caller(RecordedStackTrace stack) {
+        for (RecordedFrame frame : stack.getFrames()) {
+            String type = frame.getMethod().getType().getName();
+            if (!type.startsWith("java.") && !type.startsWith("jdk.") && !type.startsWith("sun.")) {
+                return method(frame);
+            }
+        }
+        return "";
     }
 
     private static String threadName(RecordedThread thread) {

@@ -61,7 +61,7 @@ record PerfOptions(List<Scenario> scenarios, List<BrokerKind> brokers, HostPort 
     }
 
     static final int DEFAULT_DURATION_SECONDS = 20;
-    static final int DEFAULT_WARMUP_SECONDS = 5;
+    static final int DEFAULT_WARMUP_SECONDS = 20;
     static final int DEFAULT_SIZE_BYTES = 1024;
     static final int DEFAULT_CREDIT = 1000;
     static final int DEFAULT_WINDOW = 500;
@@ -92,7 +92,8 @@ record PerfOptions(List<Scenario> scenarios, List<BrokerKind> brokers, HostPort 
               --window N            unsettled sends per producer before it waits (default 500)
               --rate MSGS           total send rate, open loop (latency: default 5000; others: unlimited)
               --duration SECONDS    measured window per scenario and broker (default 20)
-              --warmup SECONDS      load before the measured window, not counted (default 5)
+              --warmup SECONDS      load before the measured window, not counted (default 20: on 2 busy cores
+                                    the JIT compiler is still at work 15-25 s after a broker starts)
               --user NAME, --password SECRET   SASL PLAIN (default: ANONYMOUS)
 
             brokers forked by wharf-perf

@@ -14,9 +14,12 @@ import java.util.Map;
  */
 final class Report {
 
-    /** Where and how the results were measured. */
+    /**
+     * Where and how the results were measured; {@code loadAverage} is /proc/loadavg's 1-minute figure at the start
+     * and at the end, since other work on the machine moves the figures.
+     */
     record Environment(String command, String date, int cores, String cpuModel, String os, String jdk,
-                       String wharfVersion, String artemisVersion) {
+                       String wharfVersion, String artemisVersion, String loadAverage) {
     }
 
     private Report() {
@@ -114,8 +117,8 @@ final class Report {
         md.append(String.format("wharf-perf, %s client, %d s measured after %d s warm-up per scenario and broker%s.%n",
                 options.engine().label(), options.durationSeconds(), options.warmupSeconds(),
                 options.runs() > 1 ? ", median of " + options.runs() + " runs" : ""));
-        md.append(String.format("Machine: %d cores (%s), %s, JDK %s. %s%n%n", env.cores(), env.cpuModel(), env.os(),
-                env.jdk(), env.date()));
+        md.append(String.format("Machine: %d cores (%s), %s, JDK %s; load average %s. %s%n%n", env.cores(),
+                env.cpuModel(), env.os(), env.jdk(), env.loadAverage(), env.date()));
         if (options.comparing()) {
             md.append(comparisonTable(medians)).append('\n');
         }
@@ -147,6 +150,7 @@ final class Report {
         j.field("cpu").string(env.cpuModel());
         j.field("os").string(env.os());
         j.field("jdk").string(env.jdk());
+        j.field("loadAverage").string(env.loadAverage());
         j.close('}');
         j.field("versions").open('{');
         j.field("wharf").string(env.wharfVersion());

@@ -18,7 +18,7 @@ import org.HdrHistogram.Histogram;
 /**
  * Runs one scenario once against one broker: consumers first, then producers; a warm-up that is not counted;
  * the measured window, sampled every second (a progress line each time); then producers stop, consumers drain
- * what is left and everything closes. Fanout first checks, with a 100-message probe, that every subscriber gets
+ * what is left (on an external broker) and everything closes. Fanout first checks, with a 100-message probe, that every subscriber gets
  * every message; a broker that deals a topic's messages out to competing consumers is reported as not
  * supporting fanout rather than measured.
  */
@@ -120,7 +120,7 @@ final class ScenarioRunner {
             if (jfrFile != null) {
                 broker.stopRecording();
             }
-            stopAndDrain(plan, meter, producers, consumers);
+            stopAndDrain(plan, meter, producers, consumers, broker instanceof BrokerUnderTest.External);
             return result(plan, broker, run, start, end, window, brokerCpu != null);
         } finally {
             for (LoadProducer producer : producers) {
@@ -132,13 +132,20 @@ final class ScenarioRunner {
         }
     }
 
-    /** Stops the producers (waiting for their unsettled sends), then lets consumers take what was sent. */
+    /**
+     * Stops the producers (waiting for their unsettled sends); on a broker that stays up ({@code drain}), lets the
+     * consumers take what is still queued so that its queues are left empty. A broker wharf-perf started is
+     * deleted with its backlog anyway.
+     */
     private void stopAndDrain(ScenarioPlan plan, Meter meter, List<LoadProducer> producers,
-                              List<LoadConsumer> consumers) {
+                              List<LoadConsumer> consumers, boolean drain) {
         for (LoadProducer producer : producers) {
             producer.stop(SETTLE_TIMEOUT);
         }
         producers.clear();
+        if (!drain) {
+            return;
+        }
         long expected = meter.confirmedCount() * plan.fanout();
         long started = System.nanoTime();
         long lastProgress = started;

@@ -10,6 +10,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -57,6 +58,7 @@ public final class WharfPerf {
         Path work = Files.createTempDirectory(Files.createDirectories(options.workDir()), "wharf-perf-");
         ClientEngine engine = options.engine().create();
         ScenarioRunner runner = new ScenarioRunner(engine, options, out);
+        String loadBefore = loadAverage();
         String stamp = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_DATE_TIME);
         out.printf("wharf-perf: %s on %s with the %s client; %d s warm-up + %d s measured, %d run%s each%n",
                 String.join(", ", options.scenarios().stream().map(Scenario::id).toList()),
@@ -73,7 +75,7 @@ public final class WharfPerf {
             ForkedBroker.deleteRecursively(work);
         }
 
-        Report.Environment env = environment(stamp);
+        Report.Environment env = environment(stamp, loadBefore + " at the start, " + loadAverage() + " at the end");
         String name = "wharf-perf-" + stamp.replace(":", "").replaceAll("[+].*|Z$", "");
         Path json = options.outDir().resolve(name + ".json");
         Path md = options.outDir().resolve(name + ".md");
@@ -102,7 +104,13 @@ public final class WharfPerf {
         }
         out.println("   " + plan.settings());
         for (int run = 1; run <= options.runs(); run++) {
-            for (BrokerKind kind : options.brokers()) {
+            // Every other run starts with the other broker, so that neither always goes first (the client JVM
+            // warms up, the page cache fills, neighbours come and go).
+            List<BrokerKind> order = new ArrayList<>(options.brokers());
+            if (run % 2 == 0) {
+                Collections.reverse(order);
+            }
+            for (BrokerKind kind : order) {
                 results.add(runOnce(plan, kind, run, runner, engine, work));
             }
         }
@@ -182,7 +190,16 @@ public final class WharfPerf {
         }
     }
 
-    private Report.Environment environment(String date) {
+    /** The 1-minute load average; empty where there is no /proc. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    private Report.Environment environment(String date, String load) {
         String cpu = "";
         try {
             cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
@@ -196,7 +213,7 @@ public final class WharfPerf {
                 System.getProperty("os.name") + " " + System.getProperty("os.version"),
                 System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vm.name") + ")",
                 options.brokers().contains(BrokerKind.WHARF) ? (wharfVersion + " " + commit).trim() : "",
-                options.brokers().contains(BrokerKind.ARTEMIS) ? artemisVersion() : "");
+                options.brokers().contains(BrokerKind.ARTEMIS) ? artemisVersion() : "", load);
     }
 
     /** The repository's commit, so that a result can be tied to the code it measured. */

@@ -21,7 +21,7 @@ class PerfOptionsTest {
         assertEquals(ClientEngine.Kind.JMS, o.engine());
         assertEquals(1024, o.sizeBytes());
         assertEquals(20, o.durationSeconds());
-        assertEquals(5, o.warmupSeconds());
+        assertEquals(20, o.warmupSeconds());
         assertEquals(1, o.runs());
         assertNull(o.producers());
         assertNull(o.ratePerSecond());

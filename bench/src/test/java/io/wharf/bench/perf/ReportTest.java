@@ -72,7 +72,7 @@ class ReportTest {
                 "said \"no\"\nthen left", "s");
         PerfOptions options = PerfOptions.parse("--compare", "artemis");
         Report.Environment env = new Report.Environment("bench/wharf-perf --compare artemis", "2026-01-01T00:00:00Z",
-                2, "AMD EPYC", "Linux 6", "17.0.15", "0.1.0", "2.55.0");
+                2, "AMD EPYC", "Linux 6", "17.0.15", "0.1.0", "2.55.0", "0.5 -> 1.2");
         String json = Report.json(env, options, List.of(failed, ok("latency", "Artemis", 1, 5_000, 59.25, 7.6)));
         assertTrue(json.contains("\"note\": \"said \\\"no\\\"\\nthen left\""), json);
         assertTrue(json.contains("\"deliveredPerSecond\": null"), json);

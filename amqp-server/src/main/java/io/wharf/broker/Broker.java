@@ -1,6 +1,7 @@
 package io.wharf.broker;
 
 import io.wharf.amqp.address.AddressResolver;
+import io.wharf.amqp.engine.Backpressure;
 import io.wharf.amqp.engine.EngineContext;
 import io.wharf.amqp.sasl.SaslAuthenticator;
 import io.wharf.amqp.server.AmqpServer;
@@ -13,6 +14,7 @@ import io.wharf.store.log.LogConfig;
 import io.wharf.store.log.LogWriter;
 import io.wharf.store.log.LogWriterConfig;
 import io.wharf.store.meta.MetadataStore;
+import io.wharf.store.queue.QueueDefinition;
 import io.wharf.store.queue.QueueRegistry;
 import io.wharf.store.queue.QueueThreads;
 import java.nio.file.Files;
@@ -66,9 +68,10 @@ public final class Broker implements AutoCloseable {
                 LogConfig.defaults().withSegmentSizeBytes(config.store().segmentSizeBytes()), logWriter, metadata);
         queueThreads = new QueueThreads(cores);
         queues = new QueueRegistry(queueThreads, storage);
-        List<String> durable = storage.recoverableQueues();
-        for (String name : durable) {
-            queues.recover(name);
+        queues.autoCreateArguments(config.queues()::argumentsFor);
+        List<QueueDefinition> durable = storage.recoverableQueues();
+        for (QueueDefinition definition : durable) {
+            queues.recover(definition);
         }
         if (!durable.isEmpty()) {
             LOG.info("Recovering {} durable queues from {}", durable.size(), config.dataDir());
@@ -81,6 +84,10 @@ public final class Broker implements AutoCloseable {
             return t;
         });
         timer.scheduleWithFixedDelay(diskSpace::check, 1, 1, TimeUnit.SECONDS);
+        MemoryAlarm memory = new MemoryAlarm(config.limits().memoryHighWatermarkPercent());
+        timer.scheduleWithFixedDelay(memory::check, 1, 1, TimeUnit.SECONDS);
+        long maxInflight = config.limits().maxInflightBytes() > 0 ? config.limits().maxInflightBytes()
+                : Runtime.getRuntime().maxMemory() / 4;
         hashing = Executors.newFixedThreadPool(Math.max(1, cores / 2), r -> {
             Thread t = new Thread(r, "wharf-auth");
             t.setDaemon(true);
@@ -92,7 +99,7 @@ public final class Broker implements AutoCloseable {
                 new SaslAuthenticator(config.auth(), hashing),
                 new AddressResolver(new DefaultExchange(queues, config.queues().autoCreate())),
                 queues,
-                diskSpace,
+                new Backpressure(diskSpace, memory::on, maxInflight),
                 plugins,
                 openProperties(config),
                 new Symbol[] {Symbol.valueOf("ANONYMOUS-RELAY")},

@@ -263,7 +263,7 @@ class ProtonClientIT {
     }
 
     @Test
-    void unsettledMessagesOfAClosedLinkGoToTheNextConsumerAsFailedDeliveries() throws Exception {
+    void unsettledMessagesOfAClosedLinkAreReleasedToTheNextConsumer() throws Exception {
         broker = RunningBroker.withTestUser(dataDir, "");
         Connection connection = connect();
         Sender sender = connection.openSender("/queues/held");
@@ -281,7 +281,7 @@ class ProtonClientIT {
             Delivery delivery = next.receive(ARRIVES_MS, MILLISECONDS);
             assertNotNull(delivery, "message h" + i + " was not redelivered");
             assertEquals("h" + i, delivery.message().body(), "redelivered out of order");
-            assertEquals(1, delivery.message().deliveryCount());
+            assertEquals(0, delivery.message().deliveryCount(), "released: the delivery count is unchanged");
             assertFalse(delivery.message().firstAcquirer());
             delivery.accept();
         }

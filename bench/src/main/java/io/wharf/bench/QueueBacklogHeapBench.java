@@ -5,7 +5,9 @@ import io.wharf.store.log.FsyncPolicy;
 import io.wharf.store.log.LogConfig;
 import io.wharf.store.log.LogWriter;
 import io.wharf.store.queue.ClassicQueue;
+import io.wharf.store.queue.DeadLetters;
 import io.wharf.store.queue.MessageHeader;
+import io.wharf.store.queue.QueueDefinition;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.ByteBuffer;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -38,10 +41,12 @@ public final class QueueBacklogHeapBench {
                 System.getProperty("java.io.tmpdir")), "wharf-heap-bench");
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         ExecutorService queueThread = Executors.newSingleThreadExecutor();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         LogWriter writer = LogWriter.start(FsyncPolicy.NEVER);
         try {
-            ClassicQueue queue = new ClassicQueue("backlog", true,
-                    () -> FileQueueLog.open(base.resolve("backlog"), LogConfig.defaults(), writer), queueThread);
+            ClassicQueue queue = new ClassicQueue(QueueDefinition.durableClassic("/", "backlog"),
+                    () -> FileQueueLog.open(base.resolve("backlog"), LogConfig.defaults(), writer), queueThread,
+                    timer, DeadLetters.DROP, () -> { });
             queueThread.submit(() -> { }).get();
             long before = usedAfterGc(memory);
 
@@ -73,6 +78,7 @@ public final class QueueBacklogHeapBench {
         } finally {
             writer.close();
             queueThread.shutdownNow();
+            timer.shutdownNow();
             try (Stream<Path> files = Files.walk(base)) {
                 for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(p);

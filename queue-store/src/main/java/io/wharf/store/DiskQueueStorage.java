@@ -5,7 +5,7 @@ import io.wharf.store.log.LogConfig;
 import io.wharf.store.log.LogWriter;
 import io.wharf.store.log.RecoveryReport;
 import io.wharf.store.meta.MetadataStore;
-import io.wharf.store.meta.QueueDefinition;
+import io.wharf.store.queue.QueueDefinition;
 import io.wharf.store.queue.QueueLog;
 import io.wharf.store.queue.QueueStorage;
 import java.io.IOException;
@@ -19,9 +19,9 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -84,13 +84,13 @@ public final class DiskQueueStorage implements QueueStorage, AutoCloseable {
     }
 
     @Override
-    public void created(String queueName) {
+    public void created(QueueDefinition definition) {
         metadataThread.execute(() -> {
             try {
-                metadata.saveQueue(QueueDefinition.durableClassic(DEFAULT_VHOST, queueName));
+                metadata.saveQueue(definition);
             } catch (SQLException e) {
                 LOG.error("Queue '{}': its definition could not be stored; its log folder still brings it back "
-                        + "after a restart", queueName, e);
+                        + "(as a plain durable classic queue) after a restart", definition.name(), e);
             }
         });
     }
@@ -111,11 +111,11 @@ public final class DiskQueueStorage implements QueueStorage, AutoCloseable {
      * The durable queues to bring back at start: every stored definition, plus every log folder without one
      * (its definition is written now).
      */
-    public List<String> recoverableQueues() throws SQLException, IOException {
-        Set<String> names = new LinkedHashSet<>();
+    public List<QueueDefinition> recoverableQueues() throws SQLException, IOException {
+        Map<String, QueueDefinition> byName = new LinkedHashMap<>();
         for (QueueDefinition definition : metadata.queues()) {
             if (definition.durable() && DEFAULT_VHOST.equals(definition.vhost())) {
-                names.add(definition.name());
+                byName.put(definition.name(), definition);
             }
         }
         try (DirectoryStream<Path> folders = Files.newDirectoryStream(queuesDir, Files::isDirectory)) {
@@ -126,14 +126,16 @@ public final class DiskQueueStorage implements QueueStorage, AutoCloseable {
                     continue;
                 }
                 String name = Files.readString(nameFile, StandardCharsets.UTF_8);
-                if (names.add(name)) {
+                if (!byName.containsKey(name)) {
                     LOG.warn("Queue '{}' has a log but no stored definition (created just before a crash?); "
                             + "restoring it as a durable classic queue", name);
-                    metadata.saveQueue(QueueDefinition.durableClassic(DEFAULT_VHOST, name));
+                    QueueDefinition definition = QueueDefinition.durableClassic(DEFAULT_VHOST, name);
+                    metadata.saveQueue(definition);
+                    byName.put(name, definition);
                 }
             }
         }
-        return List.copyOf(names);
+        return List.copyOf(byName.values());
     }
 
     /** {@code <readable part>-<16 hex digits of SHA-256>}: unique, file-system safe, still recognisable. */

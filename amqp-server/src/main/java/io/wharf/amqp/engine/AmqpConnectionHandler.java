@@ -174,6 +174,15 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
+    /** Runs {@code task} on this connection's loop after {@code delayMs}, unless the connection is gone by then. */
+    void schedule(Runnable task, long delayMs) {
+        ctx.executor().schedule(() -> {
+            if (!cleanedUp) {
+                runOnLoop(task);
+            }
+        }, delayMs, TimeUnit.MILLISECONDS);
+    }
+
     /** Asks for one flush at the end of the current loop turn (coalesced). Loop thread only. */
     void scheduleFlush() {
         if (!flushScheduled) {

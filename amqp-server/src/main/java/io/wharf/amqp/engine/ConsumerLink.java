@@ -3,11 +3,15 @@ package io.wharf.amqp.engine;
 import io.wharf.amqp.address.AddressResolver.Resolution;
 import io.wharf.amqp.message.MalformedMessageException;
 import io.wharf.amqp.message.MessageView;
+import io.wharf.store.queue.ConsumerOptions;
 import io.wharf.store.queue.MessageQueue;
 import io.wharf.store.queue.Outcome;
 import io.wharf.store.queue.QueueConsumer;
 import io.wharf.store.queue.QueueDelivery;
 import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.amqp.messaging.Modified;
 import org.apache.qpid.proton.amqp.messaging.Rejected;
@@ -33,6 +37,8 @@ import org.slf4j.LoggerFactory;
 final class ConsumerLink implements QueueConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerLink.class);
+    private static final Symbol PRIORITY = Symbol.valueOf("rabbitmq:priority");
+    private static final Symbol COPY = Symbol.valueOf("copy");
 
     private final AmqpConnectionHandler connection;
     private final Sender sender;
@@ -81,6 +87,8 @@ final class ConsumerLink implements QueueConsumer {
             queue = resolution.queue();
         }
         boolean presettled = sender.getRemoteSenderSettleMode() == SenderSettleMode.SETTLED;
+        ConsumerOptions options = new ConsumerOptions(priority(sender.getRemoteProperties()),
+                COPY.equals(source.getDistributionMode()));
         sender.setSource(source);
         sender.setTarget(sender.getRemoteTarget());
         sender.setSenderSettleMode(presettled ? SenderSettleMode.SETTLED : SenderSettleMode.UNSETTLED);
@@ -88,8 +96,14 @@ final class ConsumerLink implements QueueConsumer {
         ConsumerLink consumer = new ConsumerLink(connection, sender, queue, presettled, dynamic);
         sender.setContext(consumer);
         sender.open();
-        queue.addConsumer(consumer);
+        queue.addConsumer(consumer, options);
         return consumer;
+    }
+
+    /** The {@code rabbitmq:priority} link property (consumer priority); 0 when absent or not an integer. */
+    private static int priority(Map<Symbol, Object> properties) {
+        Object value = properties == null ? null : properties.get(PRIORITY);
+        return value instanceof Number n ? n.intValue() : 0;
     }
 
     private static Source copyOf(Source source) {
@@ -164,12 +178,12 @@ final class ConsumerLink implements QueueConsumer {
     /** The stored bytes, with a rewritten header when the delivery state differs from a first delivery. */
     private static ByteBuffer encoded(QueueDelivery delivery) {
         ByteBuffer payload = delivery.payload();
-        if (delivery.deliveryCount() == 0 && delivery.firstAcquirer()) {
+        if (delivery.deliveryCount() == 0 && delivery.firstAcquirer() && delivery.annotations().isEmpty()) {
             return payload;
         }
         try {
             ByteBuffer[] parts = MessageView.parse(payload).withDeliveryState(delivery.deliveryCount(),
-                    delivery.firstAcquirer());
+                    delivery.firstAcquirer(), delivery.annotations());
             int size = 0;
             for (ByteBuffer part : parts) {
                 size += part.remaining();
@@ -201,8 +215,21 @@ final class ConsumerLink implements QueueConsumer {
         if (!delivery.remotelySettled() && !(state instanceof org.apache.qpid.proton.amqp.messaging.Outcome)) {
             return;
         }
-        queue.settle(this, messageId(delivery.getTag()), outcome(state));
+        queue.settle(this, messageId(delivery.getTag()), outcome(state), annotations(state));
         delivery.settle();
+    }
+
+    /** The message annotations a {@code modified} outcome carries, keyed by string. */
+    private static Map<String, Object> annotations(DeliveryState state) {
+        if (!(state instanceof Modified modified) || modified.getMessageAnnotations() == null) {
+            return Map.of();
+        }
+        Map<String, Object> annotations = new LinkedHashMap<>();
+        Map<?, ?> raw = modified.getMessageAnnotations();
+        for (Map.Entry<?, ?> e : raw.entrySet()) {
+            annotations.put(String.valueOf(e.getKey()), e.getValue());
+        }
+        return annotations;
     }
 
     private static Outcome outcome(DeliveryState state) {

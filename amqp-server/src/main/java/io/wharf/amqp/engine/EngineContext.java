@@ -4,7 +4,6 @@ import io.wharf.amqp.address.AddressResolver;
 import io.wharf.amqp.sasl.SaslAuthenticator;
 import io.wharf.broker.config.AmqpConfig;
 import io.wharf.plugin.BrokerEventListener;
-import io.wharf.store.DiskSpace;
 import io.wharf.store.queue.QueueRegistry;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,7 +21,7 @@ public record EngineContext(
         SaslAuthenticator authenticator,
         AddressResolver addresses,
         QueueRegistry queues,
-        DiskSpace diskSpace,
+        Backpressure backpressure,
         BrokerEventListener events,
         Map<Symbol, Object> openProperties,
         Symbol[] offeredCapabilities,

@@ -6,6 +6,7 @@ import io.wharf.amqp.message.MessageView;
 import io.wharf.plugin.PublishedMessage;
 import io.wharf.store.queue.MessageHeader;
 import io.wharf.store.queue.MessageQueue;
+import io.wharf.store.queue.QueueFullException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.apache.qpid.proton.amqp.Symbol;
@@ -30,6 +31,9 @@ import org.apache.qpid.proton.engine.Receiver;
  */
 final class ProducerLink {
 
+    /** How soon a producer held back by backpressure is looked at again. */
+    private static final long CREDIT_RECHECK_MS = 50;
+
     private final AmqpConnectionHandler connection;
     private final Receiver receiver;
     private final String targetAddress;
@@ -44,6 +48,7 @@ final class ProducerLink {
     private int partialLength;
     private int pendingStores;
     private boolean closed;
+    private boolean recheckScheduled;
 
     private ProducerLink(AmqpConnectionHandler connection, Receiver receiver, String targetAddress,
             MessageQueue targetQueue, boolean ownsQueue) {
@@ -169,10 +174,10 @@ final class ProducerLink {
             }
             queue = resolution.queue();
         }
-        if (connection.context().diskSpace().low()) {
-            settleRejected(delivery, presettled, AmqpError.RESOURCE_LIMIT_EXCEEDED, "free disk space is below "
-                    + connection.context().diskSpace().minFreeBytes() + " bytes (store.min-free-disk-bytes); "
-                    + "publishing resumes when space is freed");
+        Backpressure backpressure = connection.context().backpressure();
+        String refused = backpressure.refuseReason();
+        if (refused != null) {
+            settleRejected(delivery, presettled, AmqpError.RESOURCE_LIMIT_EXCEEDED, refused);
             return;
         }
         MessageHeader header = new MessageHeader(expiryTimeMs(view), 0, view.priority(), 0, view.durable());
@@ -180,17 +185,22 @@ final class ProducerLink {
         String publishedTo = address;
         String queueName = queue.name();
         pendingStores++;
+        backpressure.received(sizeBytes);
         queue.enqueue(header, message).whenComplete((ok, error) -> connection.runOnLoop(() -> {
             pendingStores--;
+            backpressure.stored(sizeBytes);
             if (error == null) {
                 connection.context().events().messagePublished(new PublishedMessage(
                         connection.connectionId(), publishedTo, queueName, sizeBytes, presettled));
             }
             if (!presettled && !closed && receiver.getLocalState() == EndpointState.ACTIVE) {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
                 if (error == null) {
                     delivery.disposition(Accepted.getInstance());
+                } else if (cause instanceof QueueFullException) {
+                    delivery.disposition(rejected(AmqpError.RESOURCE_LIMIT_EXCEEDED, cause.getMessage()));
                 } else {
-                    delivery.disposition(rejected(AmqpError.INTERNAL_ERROR, "not stored: " + error.getMessage()));
+                    delivery.disposition(rejected(AmqpError.INTERNAL_ERROR, "not stored: " + cause.getMessage()));
                 }
                 delivery.settle();
             }
@@ -223,9 +233,28 @@ final class ProducerLink {
         return rejected;
     }
 
-    /** Keeps credit + stores in flight near the window, topping up when half of it is used. */
+    /**
+     * Keeps credit + stores in flight near the window, topping up when half of it is used; grants nothing while
+     * the broker is under pressure or the target queue is full, and looks again shortly.
+     */
     private void topUpCredit() {
         if (closed || receiver.getLocalState() != EndpointState.ACTIVE) {
+            return;
+        }
+        Backpressure backpressure = connection.context().backpressure();
+        boolean diskLow = backpressure.refuseReason() != null;
+        if (diskLow || backpressure.withholdCredit() || (targetQueue != null && targetQueue.full())) {
+            if (diskLow && receiver.getCredit() + pendingStores == 0) {
+                // One credit at a time: each publish gets an explicit refusal instead of a silent wait.
+                receiver.flow(1);
+            }
+            if (!recheckScheduled) {
+                recheckScheduled = true;
+                connection.schedule(() -> {
+                    recheckScheduled = false;
+                    topUpCredit();
+                }, CREDIT_RECHECK_MS);
+            }
             return;
         }
         int outstanding = receiver.getCredit() + pendingStores;

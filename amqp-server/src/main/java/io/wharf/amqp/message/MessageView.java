@@ -373,6 +373,29 @@ public final class MessageView {
         return HeaderRewriter.write(dst, durable, priority, ttlMs, firstAcquirer, deliveryCount);
     }
 
+    /**
+     * The message to send with a new delivery state and extra message annotations merged over its own (a key
+     * given here replaces the message's). Buffers in order: header, delivery annotations (as they were), the
+     * re-encoded message annotations, then the bare message and footer as they were (shared, not copied).
+     */
+    public ByteBuffer[] withDeliveryState(long deliveryCount, boolean firstAcquirer, Map<String, Object> extra) {
+        if (extra.isEmpty()) {
+            return withDeliveryState(deliveryCount, firstAcquirer);
+        }
+        ByteBuffer header = ByteBuffer.allocate(HeaderRewriter.MAX_HEADER_BYTES);
+        writeHeader(header, deliveryCount, firstAcquirer);
+        Map<String, Object> merged = new java.util.LinkedHashMap<>(messageAnnotations());
+        merged.putAll(extra);
+        ByteBuffer annotations = AnnotationsEncoder.encode(merged);
+        ByteBuffer deliveryAnnotations = deliveryAnnotationsStart == ABSENT ? ByteBuffer.allocate(0)
+                : buffer.slice(deliveryAnnotationsStart, deliveryAnnotationsEnd - deliveryAnnotationsStart);
+        int restStart = Math.max(headerEnd(), Math.max(
+                deliveryAnnotationsStart == ABSENT ? 0 : deliveryAnnotationsEnd,
+                messageAnnotationsStart == ABSENT ? 0 : messageAnnotationsEnd));
+        ByteBuffer rest = buffer.slice(restStart, buffer.limit() - restStart);
+        return new ByteBuffer[] {header.flip(), deliveryAnnotations, annotations, rest};
+    }
+
     @Override
     public String toString() {
         return "MessageView[" + sizeBytes() + " bytes, header=" + has(MessageSection.HEADER)

@@ -11,6 +11,7 @@ public record BrokerConfig(
         HttpConfig http,
         Path dataDir,
         StoreConfig store,
+        LimitsConfig limits,
         QueuesConfig queues,
         AuthConfig auth,
         PluginsConfig plugins) {

@@ -45,15 +45,16 @@ public final class ConfigLoader {
                     "max-message-size-bytes", "link-credit-window", "node-name"),
             "http", List.of("host", "port"),
             "store", List.of("fsync", "segment-size-bytes", "min-free-disk-bytes"),
-            "queues", List.of("auto-create"),
+            "limits", List.of("memory-high-watermark-percent", "max-inflight-bytes"),
+            "queues", List.of("auto-create", "policies"),
             "auth", List.of("anonymous", "users"),
             "plugins", List.of("dir", "enabled", "settings"));
     private static final String DATA_DIR = "data-dir";
-    private static final List<String> TOP_LEVEL_KEYS = List.of("amqp", "http", DATA_DIR, "store", "queues", "auth",
-            "plugins");
+    private static final List<String> TOP_LEVEL_KEYS = List.of("amqp", "http", DATA_DIR, "store", "limits", "queues",
+            "auth", "plugins");
     private static final List<String> USER_KEYS = List.of("name", "password-hash", "loopback-only");
     /** Keys holding a structure, which one environment string cannot express. */
-    private static final Set<String> NOT_FROM_ENV = Set.of("auth.users", "plugins.settings");
+    private static final Set<String> NOT_FROM_ENV = Set.of("auth.users", "plugins.settings", "queues.policies");
     private static final Map<String, String> ENV_VARIABLES = EnvOverrides.variables(envKeys());
 
     private static final String PORT_PROBLEM = "is not a port number (0..65535)";
@@ -123,6 +124,7 @@ public final class ConfigLoader {
                 http(reader, section(reader, root, "http")),
                 reader.path(DATA_DIR, root, DATA_DIR, "data"),
                 store(reader, section(reader, root, "store")),
+                limits(reader, section(reader, root, "limits")),
                 queues(reader, section(reader, root, "queues")),
                 auth(reader, section(reader, root, "auth")),
                 plugins(reader, section(reader, root, "plugins")));
@@ -195,8 +197,65 @@ public final class ConfigLoader {
                         50L * 1024 * 1024));
     }
 
+    private static LimitsConfig limits(ValueReader r, ObjectNode s) {
+        return new LimitsConfig(
+                (int) r.integer("limits.memory-high-watermark-percent", s, "memory-high-watermark-percent", 10, 100,
+                        null, 80),
+                r.integer("limits.max-inflight-bytes", s, "max-inflight-bytes", 0, Long.MAX_VALUE, null, 0));
+    }
+
     private static QueuesConfig queues(ValueReader r, ObjectNode s) {
-        return new QueuesConfig(r.bool("queues.auto-create", s, "auto-create", true));
+        return new QueuesConfig(r.bool("queues.auto-create", s, "auto-create", true), policies(r, s));
+    }
+
+    private static List<QueuePolicy> policies(ValueReader r, ObjectNode queues) {
+        ValueReader.Raw raw = r.raw("queues.policies", queues, "policies");
+        if (raw == null) {
+            return List.of();
+        }
+        if (!raw.node().isArray()) {
+            r.error(raw.label(), raw.node(), "is not a list of policies (pattern, arguments)");
+            return List.of();
+        }
+        List<QueuePolicy> policies = new ArrayList<>();
+        for (int i = 0; i < raw.node().size(); i++) {
+            String at = "queues.policies[" + i + "]";
+            JsonNode entry = raw.node().get(i);
+            if (!entry.isObject()) {
+                r.error(at, entry, "is not a mapping (pattern, arguments)");
+                continue;
+            }
+            r.checkKeys(at, entry, List.of("pattern", "arguments"));
+            String pattern = r.string(at + ".pattern", entry, "pattern", null);
+            if (pattern == null) {
+                r.error(at + ".pattern: missing");
+                continue;
+            }
+            java.util.regex.Pattern compiled;
+            try {
+                compiled = java.util.regex.Pattern.compile(pattern);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                r.error(at + ".pattern", entry.get("pattern"), "is not a regular expression: " + e.getDescription());
+                continue;
+            }
+            JsonNode arguments = entry.get("arguments");
+            if (arguments == null || !arguments.isObject()) {
+                r.error(at + ".arguments", arguments == null ? entry : arguments, "is not a mapping of queue arguments");
+                continue;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> map = (Map<String, Object>) plain(arguments);
+            Map<String, Object> typed = new LinkedHashMap<>();
+            map.forEach((k, v) -> typed.put(k, v instanceof Integer n ? Long.valueOf(n) : v));
+            try {
+                io.wharf.store.queue.QueueArguments.from(typed);
+            } catch (IllegalArgumentException e) {
+                r.error(at + ".arguments." + e.getMessage());
+                continue;
+            }
+            policies.add(new QueuePolicy(compiled, Collections.unmodifiableMap(typed)));
+        }
+        return List.copyOf(policies);
     }
 
     private static AuthConfig auth(ValueReader r, ObjectNode s) {

@@ -352,7 +352,7 @@ class ConfigLoaderTest {
         assertEquals("WHARF_PLUGINS_ENABLED", variables.get("plugins.enabled"));
         assertFalse(variables.containsKey("auth.users"));
         assertFalse(variables.containsKey("plugins.settings"));
-        assertEquals(18, variables.size()); // amqp 8, http 2, data-dir, store 3, queues 1, auth 1, plugins 2
+        assertEquals(20, variables.size()); // amqp 8, http 2, data-dir, store 3, limits 2, queues 1, auth 1, plugins 2
         assertEquals(variables.size(), new HashSet<>(variables.values()).size());
     }
 
@@ -444,5 +444,36 @@ class ConfigLoaderTest {
         assertEquals("guest", guest.name());
         assertTrue(guest.loopbackOnly());
         assertTrue(PasswordHash.verify("guest".toCharArray(), guest.passwordHash()));
+    }
+
+    // ---- queue policies
+
+    @Test
+    void queuePoliciesApplyByFirstMatchingPattern() {
+        BrokerConfig config = ConfigLoader.parse("""
+                queues:
+                  policies:
+                    - pattern: ^jobs\\.
+                      arguments: {x-max-priority: 10, x-dead-letter-exchange: dlx}
+                    - pattern: .
+                      arguments: {x-message-ttl: 1000}
+                """, Map.of());
+        assertEquals(Map.of("x-max-priority", 10L, "x-dead-letter-exchange", "dlx"),
+                config.queues().argumentsFor("jobs.high"));
+        assertEquals(Map.of("x-message-ttl", 1000L), config.queues().argumentsFor("other"));
+    }
+
+    @Test
+    void badQueuePoliciesNameTheEntry() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
+                queues:
+                  policies:
+                    - pattern: "(unclosed"
+                      arguments: {}
+                    - pattern: ok
+                      arguments: {x-max-length: lots}
+                """, Map.of()));
+        assertTrue(e.getMessage().contains("queues.policies[0].pattern"), e.getMessage());
+        assertTrue(e.getMessage().contains("queues.policies[1].arguments.x-max-length"), e.getMessage());
     }
 }

@@ -3,6 +3,7 @@ package io.wharf.store.meta;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wharf.store.queue.QueueDefinition;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -1,79 +1,122 @@
 package io.wharf.store.queue;
 
+import io.wharf.store.queue.QueueArguments.Overflow;
+import io.wharf.store.queue.ReadyMessages.Entry;
+import io.wharf.store.queue.ReadyMessages.Returned;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.PriorityQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A classic queue: messages in arrival order, handed to competing consumers within their credit, removed when
- * accepted, returned to the head (in their original order) when released or failed.
+ * A classic queue: messages handed to competing consumers within their credit, removed when accepted, returned to
+ * the head (in their original order) when released or failed, dead-lettered when rejected, expired, pushed out by a
+ * length limit or past the delivery limit.
  *
  * <p>All state is confined to the queue's executor: public methods post a task and return. Waiting messages are
- * held as bare offsets into the {@link QueueLog} ({@link OffsetRing}); only messages that went out and came back
- * (a small set) carry per-message state, in {@link #returned}.
+ * bare offsets into the {@link QueueLog} ({@link ReadyMessages}); per-message state exists only for messages that
+ * carry an expiry, are held by a consumer, or wait for a delayed redelivery. Time-driven work (expiry, delayed
+ * redelivery, {@code x-expires}) runs from one timer per queue, re-armed for the earliest deadline, which posts back
+ * to the executor; nothing scans the whole queue.
  */
 public final class ClassicQueue implements MessageQueue {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClassicQueue.class);
+    private static final String DELIVERY_TIME = "x-opt-delivery-time";
 
+    private final QueueDefinition definition;
+    private final QueueArguments arguments;
     private final String name;
     private final boolean durable;
     private final Executor executor;
+    private final ScheduledExecutorService timer;
+    private final DeadLetters deadLetters;
+    private final Runnable onUnusedExpiry;
     /** Opened (and recovered) by the first task on the queue's thread, so no caller waits on disk. */
     private QueueLog log;
     /** Why the log could not be opened; every later operation fails with it. */
     private Exception broken;
 
     // ---- confined to executor ----
-    /** Never-delivered messages, in offset order. */
-    private final OffsetRing fresh = new OffsetRing();
-    /** Messages that were acquired before and came back: offset -> delivery count. Drained before {@link #fresh}. */
-    private final TreeMap<Long, Integer> returned = new TreeMap<>();
-    /** Acquired, not yet settled: offset -> who holds it and its delivery count. */
+    private final ReadyMessages ready;
+    /** Acquired, not yet settled: offset -> who holds it and its delivery state. */
     private final Map<Long, Acquired> acquired = new HashMap<>();
+    /** Messages waiting for a delayed redelivery, earliest first. */
+    private final PriorityQueue<Delayed> delayed = new PriorityQueue<>();
+    /** Expiry time of each message that has one (absent = never expires). */
+    private final Map<Long, Long> expiryByOffset = new HashMap<>();
+    /** (expiry, offset) of messages with an expiry, earliest first; stale entries are skipped when reached. */
+    private final PriorityQueue<Deadline> expiries = new PriorityQueue<>();
     private final List<ConsumerState> consumers = new ArrayList<>();
     private int nextConsumer;
+    private long readyBytes;
+    private int pendingAppends;
+    private long lastUsedMs = System.currentTimeMillis();
+    private ScheduledFuture<?> timerTask;
+    private long timerDueMs = Long.MAX_VALUE;
     private boolean closed;
 
     // ---- read from any thread ----
     private volatile long messageCount;
     private volatile int consumerCount;
+    private volatile boolean full;
 
     /**
-     * @param logOpener opens the queue's log; runs first on {@code executor}, and its live records (a restart's
-     *                  backlog) become the queue's messages before anything else happens
+     * @param logOpener      opens the queue's log; runs first on {@code executor}, and its live records (a
+     *                       restart's backlog) become the queue's messages before anything else happens
+     * @param timer          fires time-driven work; the work itself runs on {@code executor}
+     * @param deadLetters    where dead-lettered messages go
+     * @param onUnusedExpiry called (on the executor) when {@code x-expires} says the unused queue must go
+     * @throws IllegalArgumentException when the definition's arguments are invalid
      */
-    public ClassicQueue(String name, boolean durable, Callable<QueueLog> logOpener, Executor executor) {
-        this.name = name;
-        this.durable = durable;
+    public ClassicQueue(QueueDefinition definition, Callable<QueueLog> logOpener, Executor executor,
+            ScheduledExecutorService timer, DeadLetters deadLetters, Runnable onUnusedExpiry) {
+        this.definition = definition;
+        this.arguments = QueueArguments.from(definition.arguments());
+        this.name = definition.name();
+        this.durable = definition.durable();
         this.executor = executor;
+        this.timer = timer;
+        this.deadLetters = deadLetters;
+        this.onUnusedExpiry = onUnusedExpiry;
+        this.ready = new ReadyMessages(arguments.maxPriority());
         executor.execute(() -> open(logOpener));
     }
 
     private void open(Callable<QueueLog> logOpener) {
         try {
             log = logOpener.call();
+            long now = System.currentTimeMillis();
             long live = log.recover((offset, header, deliveredBefore) -> {
                 if (deliveredBefore) {
-                    // Handed out before the restart and never settled: a failed delivery.
-                    returned.put(offset, 1);
+                    // Handed out before the restart and never settled: it comes back as released.
+                    ready.addReturned(offset, header.priority(), new Returned(0, false, Map.of()));
                 } else {
-                    fresh.addLast(offset);
+                    ready.addFresh(offset, header.priority());
+                }
+                trackExpiry(offset, header.expiryTimeMs());
+                if (arguments.limitsBytes()) {
+                    readyBytes += log.read(offset).remaining();
                 }
             });
             messageCount = live;
             if (live > 0) {
                 LOG.info("Queue '{}': {} messages recovered", name, live);
             }
+            expireDue(now);
+            armTimer();
         } catch (Exception e) {
             broken = e;
             closed = true;
@@ -84,6 +127,11 @@ public final class ClassicQueue implements MessageQueue {
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public QueueDefinition definition() {
+        return definition;
     }
 
     public boolean durable() {
@@ -100,35 +148,102 @@ public final class ClassicQueue implements MessageQueue {
                         : new IllegalStateException("queue '" + name + "' is closed"));
                 return;
             }
+            if (arguments.overflow() != Overflow.DROP_HEAD && atLimit(payload.remaining())) {
+                if (arguments.overflow() == Overflow.REJECT_PUBLISH_DLX) {
+                    deadLetters.deadLetter(definition, payload.asReadOnlyBuffer(), DeadLetters.Reason.MAXLEN, 0);
+                }
+                stored.completeExceptionally(new QueueFullException("queue '" + name + "' is full (x-max-length "
+                        + arguments.maxLength() + ", x-max-length-bytes " + arguments.maxLengthBytes()
+                        + ", x-overflow " + arguments.overflow().wireName() + ")"));
+                return;
+            }
+            MessageHeader effective = withQueueTtl(header);
             boolean force = durable && header.durable();
+            int size = payload.remaining();
             CompletableFuture<Long> appended;
             try {
-                appended = log.append(header, payload, force);
+                appended = log.append(effective, payload, force);
             } catch (RuntimeException e) {
                 stored.completeExceptionally(e);
                 return;
             }
+            pendingAppends++;
             appended.whenComplete((offset, error) -> {
+                executor.execute(() -> {
+                    pendingAppends--;
+                    if (error == null) {
+                        arrived(offset, effective, size);
+                    }
+                    updateFull();
+                });
                 if (error != null) {
                     stored.completeExceptionally(error);
-                    return;
+                } else {
+                    stored.complete(null);
                 }
-                executor.execute(() -> {
-                    fresh.addLast(offset);
-                    messageCount++;
-                    dispatch();
-                });
-                stored.complete(null);
             });
+            updateFull();
         });
         return stored;
     }
 
+    /** x-message-ttl becomes the message's own expiry (the earlier of the two), stored with it in the log. */
+    private MessageHeader withQueueTtl(MessageHeader header) {
+        if (arguments.messageTtlMs() < 0) {
+            return header;
+        }
+        long queueExpiry = System.currentTimeMillis() + arguments.messageTtlMs();
+        long expiry = header.expiryTimeMs() > 0 ? Math.min(header.expiryTimeMs(), queueExpiry) : queueExpiry;
+        return new MessageHeader(expiry, header.deliveryTimeMs(), header.priority(), header.tagHash(),
+                header.durable());
+    }
+
+    private void arrived(long offset, MessageHeader header, int size) {
+        ready.addFresh(offset, header.priority());
+        messageCount++;
+        if (arguments.limitsBytes()) {
+            readyBytes += size;
+        }
+        trackExpiry(offset, header.expiryTimeMs());
+        if (arguments.overflow() == Overflow.DROP_HEAD) {
+            while (overLimit()) {
+                Entry head = ready.poll();
+                if (head == null) {
+                    break;
+                }
+                leave(head.offset(), DeadLetters.Reason.MAXLEN, head.deliveryCount(), true);
+            }
+        }
+        dispatch();
+        armTimer();
+    }
+
+    private boolean overLimit() {
+        return (arguments.maxLength() >= 0 && ready.size() > arguments.maxLength())
+                || (arguments.maxLengthBytes() >= 0 && readyBytes > arguments.maxLengthBytes());
+    }
+
+    /** Would one more message of {@code size} bytes take the queue past a limit? Pending appends count. */
+    private boolean atLimit(int size) {
+        return (arguments.maxLength() >= 0 && ready.size() + pendingAppends >= arguments.maxLength())
+                || (arguments.maxLengthBytes() >= 0 && readyBytes + size > arguments.maxLengthBytes());
+    }
+
+    private void updateFull() {
+        full = arguments.overflow() != Overflow.DROP_HEAD && atLimit(1);
+    }
+
     @Override
-    public void addConsumer(QueueConsumer consumer) {
+    public boolean full() {
+        return full;
+    }
+
+    @Override
+    public void addConsumer(QueueConsumer consumer, ConsumerOptions options) {
         executor.execute(() -> {
-            consumers.add(new ConsumerState(consumer));
-            consumerCount = consumers.size();
+            consumers.add(new ConsumerState(consumer, options));
+            consumerCount = (int) consumers.stream().filter(c -> !c.options.browse()).count();
+            lastUsedMs = System.currentTimeMillis();
         });
     }
 
@@ -140,17 +255,24 @@ public final class ClassicQueue implements MessageQueue {
                 return;
             }
             consumers.remove(state);
-            consumerCount = consumers.size();
-            // Its unsettled messages count as failed deliveries: the consumer went away without an outcome.
+            consumerCount = (int) consumers.stream().filter(c -> !c.options.browse()).count();
+            lastUsedMs = System.currentTimeMillis();
+            // Its unsettled messages are released: back to the head, delivery count unchanged.
             Iterator<Map.Entry<Long, Acquired>> it = acquired.entrySet().iterator();
+            List<Map.Entry<Long, Acquired>> back = new ArrayList<>();
             while (it.hasNext()) {
                 Map.Entry<Long, Acquired> e = it.next();
                 if (e.getValue().holder == state) {
                     it.remove();
-                    returned.put(e.getKey(), e.getValue().deliveryCount + 1);
+                    back.add(e);
                 }
             }
+            for (Map.Entry<Long, Acquired> e : back) {
+                Acquired held = e.getValue();
+                requeue(e.getKey(), held, new Returned(held.deliveryCount, false, held.annotations), 0);
+            }
             dispatch();
+            armTimer();
         });
     }
 
@@ -180,7 +302,7 @@ public final class ClassicQueue implements MessageQueue {
     }
 
     @Override
-    public void settle(QueueConsumer consumer, long messageId, Outcome outcome) {
+    public void settle(QueueConsumer consumer, long messageId, Outcome outcome, Map<String, Object> annotations) {
         executor.execute(() -> {
             Acquired held = acquired.get(messageId);
             if (held == null || held.holder.consumer != consumer) {
@@ -188,17 +310,85 @@ public final class ClassicQueue implements MessageQueue {
             }
             acquired.remove(messageId);
             switch (outcome) {
-                case ACCEPTED, REJECTED, MODIFIED_UNDELIVERABLE -> {
-                    // No dead-letter exchanges yet: rejected messages are dropped, as RabbitMQ does without one.
-                    log.ack(messageId);
-                    messageCount--;
-                }
-                case RELEASED -> returned.put(messageId, held.deliveryCount);
-                case MODIFIED_FAILED -> returned.put(messageId, held.deliveryCount + 1);
-                case UNSENT -> returned.put(messageId, held.firstAcquirer ? FRESH : held.deliveryCount);
+                case ACCEPTED -> remove(messageId);
+                case REJECTED, MODIFIED_UNDELIVERABLE ->
+                        leave(messageId, DeadLetters.Reason.REJECTED, held.deliveryCount, false);
+                case RELEASED -> requeue(messageId, held,
+                        new Returned(held.deliveryCount, false, held.annotations), 0);
+                case MODIFIED_FAILED -> failed(messageId, held, annotations);
+                case UNSENT -> requeue(messageId, held,
+                        new Returned(held.deliveryCount, held.firstAcquirer, held.annotations), 0);
             }
             dispatch();
+            armTimer();
         });
+    }
+
+    /** A failed delivery: count it, dead-letter past the delivery limit, else redeliver (maybe later). */
+    private void failed(long offset, Acquired held, Map<String, Object> annotations) {
+        int count = held.deliveryCount + 1;
+        if (arguments.deliveryLimit() >= 0 && count > arguments.deliveryLimit()) {
+            leave(offset, DeadLetters.Reason.DELIVERY_LIMIT, count, false);
+            return;
+        }
+        Map<String, Object> merged = held.annotations;
+        long dueMs = 0;
+        if (!annotations.isEmpty()) {
+            merged = new LinkedHashMap<>(held.annotations);
+            for (Map.Entry<String, Object> e : annotations.entrySet()) {
+                if (e.getKey().equals(DELIVERY_TIME)) {
+                    dueMs = e.getValue() instanceof Number time ? time.longValue()
+                            : e.getValue() instanceof java.util.Date date ? date.getTime() : 0;
+                } else if (e.getKey().startsWith("x-")) {
+                    merged.put(e.getKey(), e.getValue());
+                }
+            }
+            merged = Map.copyOf(merged);
+        }
+        if (dueMs == 0) {
+            long backoff = arguments.redeliveryDelayMs(count);
+            dueMs = backoff > 0 ? System.currentTimeMillis() + backoff : 0;
+        }
+        requeue(offset, held, new Returned(count, false, merged), dueMs);
+    }
+
+    /** Back to the waiting messages, or to the delayed ones until {@code dueMs}; expired ones leave instead. */
+    private void requeue(long offset, Acquired held, Returned state, long dueMs) {
+        long now = System.currentTimeMillis();
+        Long expiry = expiryByOffset.get(offset);
+        if (expiry != null && expiry <= now) {
+            leave(offset, DeadLetters.Reason.EXPIRED, state.deliveryCount(), false);
+            return;
+        }
+        if (dueMs > now) {
+            delayed.add(new Delayed(dueMs, offset, held.priority, state));
+            return;
+        }
+        ready.addReturned(offset, held.priority, state);
+        if (arguments.limitsBytes()) {
+            readyBytes += held.sizeBytes;
+        }
+    }
+
+    @Override
+    public CompletableFuture<Long> purge() {
+        CompletableFuture<Long> purged = new CompletableFuture<>();
+        executor.execute(() -> {
+            if (log == null) {
+                purged.complete(0L);
+                return;
+            }
+            long[] offsets = ready.clear();
+            for (long offset : offsets) {
+                expiryByOffset.remove(offset);
+                log.ack(offset);
+            }
+            readyBytes = 0;
+            messageCount -= offsets.length;
+            updateFull();
+            purged.complete((long) offsets.length);
+        });
+        return purged;
     }
 
     @Override
@@ -218,6 +408,9 @@ public final class ClassicQueue implements MessageQueue {
             closed = true;
             consumers.clear();
             consumerCount = 0;
+            if (timerTask != null) {
+                timerTask.cancel(false);
+            }
             if (log == null) {
                 done.complete(null);
                 return;
@@ -232,57 +425,207 @@ public final class ClassicQueue implements MessageQueue {
         return done;
     }
 
-    /** Marker delivery count in {@link #returned} for a message that never reached a consumer. */
-    private static final int FRESH = -1;
+    // ---- dispatch ----
 
     private void dispatch() {
-        while (!closed && (!returned.isEmpty() || !fresh.isEmpty())) {
+        if (closed) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        while (!ready.isEmpty()) {
             ConsumerState target = nextWithCredit();
             if (target == null) {
-                return;
+                break;
             }
-            long offset;
-            int deliveryCount;
-            boolean firstAcquirer;
-            if (!returned.isEmpty() && (fresh.isEmpty() || returned.firstKey() < fresh.peekFirst())) {
-                Map.Entry<Long, Integer> head = returned.pollFirstEntry();
-                offset = head.getKey();
-                firstAcquirer = head.getValue() == FRESH;
-                deliveryCount = firstAcquirer ? 0 : head.getValue();
-            } else {
-                offset = fresh.pollFirst();
-                deliveryCount = 0;
-                firstAcquirer = true;
+            Entry entry = ready.poll();
+            if (entry == null) {
+                break;
+            }
+            Long expiry = expiryByOffset.get(entry.offset());
+            if (expiry != null && expiry <= now) {
+                leave(entry.offset(), DeadLetters.Reason.EXPIRED, entry.deliveryCount(), true);
+                continue;
             }
             ByteBuffer payload;
             try {
-                payload = log.read(offset);
+                payload = log.read(entry.offset());
             } catch (RuntimeException e) {
-                LOG.error("Queue '{}': cannot read message at offset {}; it is skipped", name, offset, e);
+                LOG.error("Queue '{}': cannot read message at offset {}; it is dropped", name, entry.offset(), e);
+                expiryByOffset.remove(entry.offset());
                 messageCount--;
                 continue;
             }
-            if (firstAcquirer) {
-                log.markDelivered(offset);
+            int size = payload.remaining();
+            if (arguments.limitsBytes()) {
+                readyBytes -= size;
+            }
+            if (entry.firstAcquirer()) {
+                log.markDelivered(entry.offset());
             }
             target.credit--;
-            acquired.put(offset, new Acquired(target, deliveryCount, firstAcquirer));
-            target.consumer.deliver(new QueueDelivery(offset, payload, deliveryCount, firstAcquirer));
+            acquired.put(entry.offset(), new Acquired(target, entry.priority(), entry.deliveryCount(),
+                    entry.firstAcquirer(), entry.annotations(), size));
+            target.consumer.deliver(new QueueDelivery(entry.offset(), payload, entry.deliveryCount(),
+                    entry.firstAcquirer(), entry.annotations()));
+        }
+        browse();
+        updateFull();
+    }
+
+    /** Browsers see copies of the waiting messages in offset order; nothing is acquired. */
+    private void browse() {
+        for (ConsumerState browser : consumers) {
+            if (!browser.options.browse()) {
+                continue;
+            }
+            while (browser.credit > 0) {
+                Entry next = ready.nextAfter(browser.browsedUpTo);
+                if (next == null) {
+                    break;
+                }
+                browser.browsedUpTo = next.offset();
+                browser.credit--;
+                browser.consumer.deliver(new QueueDelivery(next.offset(), log.read(next.offset()),
+                        next.deliveryCount(), next.firstAcquirer(), next.annotations()));
+            }
         }
     }
 
-    /** Round robin over the consumers that have credit, so competing consumers take turns. */
+    /**
+     * The consumer for the next message: with x-single-active-consumer only the earliest attached one; otherwise
+     * the highest consumer priority among consumers with credit, taking turns within it.
+     */
     private ConsumerState nextWithCredit() {
+        if (arguments.singleActiveConsumer()) {
+            for (ConsumerState c : consumers) {
+                if (!c.options.browse()) {
+                    return c.credit > 0 ? c : null;
+                }
+            }
+            return null;
+        }
         int n = consumers.size();
+        int bestPriority = Integer.MIN_VALUE;
+        for (ConsumerState c : consumers) {
+            if (!c.options.browse() && c.credit > 0 && c.options.priority() > bestPriority) {
+                bestPriority = c.options.priority();
+            }
+        }
+        if (bestPriority == Integer.MIN_VALUE) {
+            return null;
+        }
         for (int i = 0; i < n; i++) {
             int index = (nextConsumer + i) % n;
-            ConsumerState candidate = consumers.get(index);
-            if (candidate.credit > 0) {
+            ConsumerState c = consumers.get(index);
+            if (!c.options.browse() && c.credit > 0 && c.options.priority() == bestPriority) {
                 nextConsumer = (index + 1) % n;
-                return candidate;
+                return c;
             }
         }
         return null;
+    }
+
+    // ---- leaving the queue ----
+
+    /** Gone for good: accepted. */
+    private void remove(long offset) {
+        expiryByOffset.remove(offset);
+        log.ack(offset);
+        messageCount--;
+    }
+
+    /**
+     * Leaves the queue for {@code reason}: dead-lettered when the queue has a dead-letter exchange, then removed.
+     * {@code wasReady} says the message was counted in the ready bytes.
+     */
+    private void leave(long offset, DeadLetters.Reason reason, long deliveryCount, boolean wasReady) {
+        if (arguments.deadLetterExchange() != null) {
+            try {
+                deadLetters.deadLetter(definition, log.read(offset), reason, deliveryCount);
+            } catch (RuntimeException e) {
+                LOG.warn("Queue '{}': dead-lettering message {} ({}) failed; it is dropped: {}", name, offset,
+                        reason.wireName(), e.toString());
+            }
+        }
+        if (wasReady && arguments.limitsBytes()) {
+            readyBytes -= log.read(offset).remaining();
+        }
+        remove(offset);
+    }
+
+    // ---- time ----
+
+    private void trackExpiry(long offset, long expiryMs) {
+        if (expiryMs > 0) {
+            expiryByOffset.put(offset, expiryMs);
+            expiries.add(new Deadline(expiryMs, offset));
+        }
+    }
+
+    private void onTimer() {
+        timerTask = null;
+        timerDueMs = Long.MAX_VALUE;
+        if (closed) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        while (!delayed.isEmpty() && delayed.peek().dueMs <= now) {
+            Delayed d = delayed.poll();
+            Long expiry = expiryByOffset.get(d.offset);
+            if (expiry != null && expiry <= now) {
+                leave(d.offset, DeadLetters.Reason.EXPIRED, d.state.deliveryCount(), false);
+            } else {
+                ready.addReturned(d.offset, d.priority, d.state);
+                if (arguments.limitsBytes()) {
+                    readyBytes += log.read(d.offset).remaining();
+                }
+            }
+        }
+        expireDue(now);
+        if (arguments.expiresMs() > 0 && consumerCount == 0
+                && now - lastUsedMs >= arguments.expiresMs()) {
+            LOG.info("Queue '{}' unused for {} ms (x-expires): deleting it", name, arguments.expiresMs());
+            onUnusedExpiry.run();
+            return;
+        }
+        dispatch();
+        armTimer();
+    }
+
+    /** Removes the waiting messages whose expiry has passed; held and delayed ones are checked when they return. */
+    private void expireDue(long now) {
+        while (!expiries.isEmpty() && expiries.peek().dueMs <= now) {
+            Deadline d = expiries.poll();
+            Long expiry = expiryByOffset.get(d.offset);
+            if (expiry == null || expiry != d.dueMs || !ready.contains(d.offset)) {
+                continue;
+            }
+            ready.remove(d.offset);
+            leave(d.offset, DeadLetters.Reason.EXPIRED, 0, true);
+        }
+    }
+
+    /** Keeps one timer armed for the earliest of: next expiry, next delayed redelivery, x-expires. */
+    private void armTimer() {
+        long due = Long.MAX_VALUE;
+        if (!expiries.isEmpty()) {
+            due = expiries.peek().dueMs;
+        }
+        if (!delayed.isEmpty()) {
+            due = Math.min(due, delayed.peek().dueMs);
+        }
+        if (arguments.expiresMs() > 0 && consumerCount == 0) {
+            due = Math.min(due, lastUsedMs + arguments.expiresMs());
+        }
+        if (due == Long.MAX_VALUE || due >= timerDueMs || closed) {
+            return;
+        }
+        if (timerTask != null) {
+            timerTask.cancel(false);
+        }
+        timerDueMs = due;
+        long delayMs = Math.max(0, due - System.currentTimeMillis());
+        timerTask = timer.schedule(() -> executor.execute(this::onTimer), delayMs, TimeUnit.MILLISECONDS);
     }
 
     private ConsumerState find(QueueConsumer consumer) {
@@ -296,13 +639,32 @@ public final class ClassicQueue implements MessageQueue {
 
     private static final class ConsumerState {
         final QueueConsumer consumer;
+        final ConsumerOptions options;
         int credit;
+        /** For browsers: the offset of the last message shown. */
+        long browsedUpTo = -1;
 
-        ConsumerState(QueueConsumer consumer) {
+        ConsumerState(QueueConsumer consumer, ConsumerOptions options) {
             this.consumer = consumer;
+            this.options = options;
         }
     }
 
-    private record Acquired(ConsumerState holder, int deliveryCount, boolean firstAcquirer) {
+    private record Acquired(ConsumerState holder, int priority, int deliveryCount, boolean firstAcquirer,
+            Map<String, Object> annotations, int sizeBytes) {
+    }
+
+    private record Delayed(long dueMs, long offset, int priority, Returned state) implements Comparable<Delayed> {
+        @Override
+        public int compareTo(Delayed o) {
+            return dueMs != o.dueMs ? Long.compare(dueMs, o.dueMs) : Long.compare(offset, o.offset);
+        }
+    }
+
+    private record Deadline(long dueMs, long offset) implements Comparable<Deadline> {
+        @Override
+        public int compareTo(Deadline o) {
+            return dueMs != o.dueMs ? Long.compare(dueMs, o.dueMs) : Long.compare(offset, o.offset);
+        }
     }
 }

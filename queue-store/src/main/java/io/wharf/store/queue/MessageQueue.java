@@ -11,15 +11,23 @@ public interface MessageQueue {
 
     String name();
 
+    /** How the queue was declared: type, flags, arguments. */
+    QueueDefinition definition();
+
     /**
      * Stores a message. The future completes (on a store or queue thread) once the message is stored, and for a
      * durable message on a durable queue only once it has been forced to disk. It fails when the store refuses it.
      */
     CompletableFuture<Void> enqueue(MessageHeader header, ByteBuffer payload);
 
-    void addConsumer(QueueConsumer consumer);
+    /** Attaches a consumer with default options. */
+    default void addConsumer(QueueConsumer consumer) {
+        addConsumer(consumer, ConsumerOptions.DEFAULT);
+    }
 
-    /** Detaches a consumer; messages it held unsettled go back to the queue as failed deliveries. */
+    void addConsumer(QueueConsumer consumer, ConsumerOptions options);
+
+    /** Detaches a consumer; messages it held unsettled go back to the queue (released: delivery count unchanged). */
     void removeConsumer(QueueConsumer consumer);
 
     /** Grants {@code credit} more messages to {@code consumer}. */
@@ -29,7 +37,26 @@ public interface MessageQueue {
     void drain(QueueConsumer consumer);
 
     /** Settles a delivery made to {@code consumer}; unknown ids (already returned, already settled) are ignored. */
-    void settle(QueueConsumer consumer, long messageId, Outcome outcome);
+    default void settle(QueueConsumer consumer, long messageId, Outcome outcome) {
+        settle(consumer, messageId, outcome, java.util.Map.of());
+    }
+
+    /**
+     * Settles with the message annotations of a {@code modified} outcome: {@code x-} keys are merged into the
+     * message for its next delivery; {@code x-opt-delivery-time} (epoch ms) delays that delivery.
+     */
+    void settle(QueueConsumer consumer, long messageId, Outcome outcome, java.util.Map<String, Object> annotations);
+
+    /**
+     * True while the queue refuses publishes (at its length limit with reject-publish overflow). Producers' credit
+     * is withheld meanwhile. Safe from any thread.
+     */
+    default boolean full() {
+        return false;
+    }
+
+    /** Removes every message waiting for delivery (not those held unsettled by consumers); completes with the count. */
+    CompletableFuture<Long> purge();
 
     /** Messages in the queue, delivered-but-unsettled included. Safe from any thread (may lag). */
     long messageCount();

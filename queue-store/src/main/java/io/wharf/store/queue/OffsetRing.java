@@ -45,6 +45,28 @@ final class OffsetRing {
         return value;
     }
 
+    /** The smallest offset >= {@code offset}, or -1. The ring must hold ascending offsets (it does: arrival order). */
+    long ceiling(long offset) {
+        int lo = 0;
+        int hi = size - 1;
+        long found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long value = items[(head + mid) & (items.length - 1)];
+            if (value >= offset) {
+                found = value;
+                hi = mid - 1;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return found;
+    }
+
+    boolean contains(long offset) {
+        return size > 0 && ceiling(offset) == offset;
+    }
+
     void clear() {
         head = 0;
         size = 0;

@@ -9,6 +9,9 @@ import java.nio.ByteBuffer;
  * @param payload       the message bytes exactly as received (read-only; do not keep past the send)
  * @param deliveryCount failed delivery attempts before this one (AMQP header.delivery-count)
  * @param firstAcquirer true only when no consumer acquired the message before
+ * @param annotations   message annotations to merge into the message when it is sent (from a {@code modified}
+ *                      outcome); empty for most deliveries
  */
-public record QueueDelivery(long messageId, ByteBuffer payload, int deliveryCount, boolean firstAcquirer) {
+public record QueueDelivery(long messageId, ByteBuffer payload, int deliveryCount, boolean firstAcquirer,
+        java.util.Map<String, Object> annotations) {
 }

@@ -3,7 +3,9 @@ package io.wharf.store.queue;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -13,9 +15,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class QueueRegistry {
 
+    private static final String DEFAULT_VHOST = "/";
+
     private final ConcurrentHashMap<String, ClassicQueue> queues = new ConcurrentHashMap<>();
     private final QueueThreads threads;
     private final QueueStorage storage;
+    private volatile DeadLetters deadLetters = DeadLetters.DROP;
+    private volatile Function<String, Map<String, Object>> autoCreateArguments = name -> Map.of();
 
     /**
      * @param threads where the queues run
@@ -26,32 +32,70 @@ public final class QueueRegistry {
         this.storage = storage;
     }
 
+    /**
+     * Where queues created from now on send dead-lettered messages. Set once at start, before queues are recovered
+     * (routing sits above this module and is built after the registry).
+     */
+    public void deadLetters(DeadLetters deadLetters) {
+        this.deadLetters = deadLetters;
+    }
+
     /** The queue, or null when there is none of that name. */
     public MessageQueue get(String name) {
         return queues.get(name);
     }
 
-    /** The queue of that name, created (durable) when missing. */
+    /**
+     * The arguments an auto-created queue gets, by name (the broker's queue policies). Set once at start.
+     */
+    public void autoCreateArguments(Function<String, Map<String, Object>> arguments) {
+        this.autoCreateArguments = arguments;
+    }
+
+    /** The queue of that name, created as a durable classic queue when missing (auto-create). */
     public MessageQueue getOrCreate(String name) {
-        ClassicQueue existing = queues.get(name);
+        MessageQueue existing = queues.get(name);
         if (existing != null) {
             return existing;
         }
-        boolean[] created = {false};
-        ClassicQueue queue = queues.computeIfAbsent(name, n -> {
-            created[0] = true;
-            return new ClassicQueue(n, true, () -> storage.open(n), threads.assign());
-        });
-        if (created[0]) {
-            storage.created(name);
+        return declare(new QueueDefinition(DEFAULT_VHOST, name, "classic", true, false, false,
+                autoCreateArguments.apply(name))).queue();
+    }
+
+    /**
+     * The outcome of {@link #declare}: the queue, and whether this call created it. When it existed already,
+     * {@code queue.definition()} is what it was declared with (the caller decides whether the two are equivalent).
+     */
+    public record Declared(MessageQueue queue, boolean created) {
+    }
+
+    /** Creates the queue unless one of that name exists; never changes an existing queue. */
+    public Declared declare(QueueDefinition definition) {
+        ClassicQueue existing = queues.get(definition.name());
+        if (existing != null) {
+            return new Declared(existing, false);
         }
-        return queue;
+        boolean[] created = {false};
+        ClassicQueue queue = queues.computeIfAbsent(definition.name(), n -> {
+            created[0] = true;
+            return newQueue(definition);
+        });
+        if (created[0] && definition.durable()) {
+            storage.created(definition);
+        }
+        return new Declared(queue, created[0]);
     }
 
     /** Brings back a durable queue that existed before a restart; its log recovers on the queue's thread. */
-    public MessageQueue recover(String name) {
-        return queues.computeIfAbsent(name, n -> new ClassicQueue(n, true, () -> storage.open(n),
-                threads.assign()));
+    public MessageQueue recover(QueueDefinition definition) {
+        return queues.computeIfAbsent(definition.name(), n -> newQueue(definition));
+    }
+
+    private ClassicQueue newQueue(QueueDefinition definition) {
+        String name = definition.name();
+        return new ClassicQueue(definition,
+                definition.durable() ? () -> storage.open(name) : MemoryQueueLog::new, threads.assign(),
+                threads.timer(), deadLetters, () -> delete(name));
     }
 
     /**
@@ -59,8 +103,9 @@ public final class QueueRegistry {
      * a dynamic link; whoever created it deletes it.
      */
     public MessageQueue createTemporary() {
-        String name = "amq.gen-" + UUID.randomUUID();
-        return queues.computeIfAbsent(name, n -> new ClassicQueue(n, false, MemoryQueueLog::new, threads.assign()));
+        QueueDefinition definition = new QueueDefinition(DEFAULT_VHOST, "amq.gen-" + UUID.randomUUID(), "classic",
+                false, true, false, Map.of());
+        return queues.computeIfAbsent(definition.name(), n -> newQueue(definition));
     }
 
     /** Removes and closes a queue; its messages are gone. Returns false when there was no such queue. */

@@ -13,7 +13,7 @@ public interface QueueStorage {
     QueueLog open(String queueName) throws Exception;
 
     /** A durable queue was created (not recovered). Called from any thread, also event loops: must not block. */
-    default void created(String queueName) {
+    default void created(QueueDefinition definition) {
     }
 
     /** A durable queue was deleted and its log closed: its storage can go. Runs on a store thread, never an event loop. */

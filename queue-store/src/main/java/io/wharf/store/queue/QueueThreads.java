@@ -2,6 +2,7 @@ package io.wharf.store.queue;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -12,6 +13,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class QueueThreads implements AutoCloseable {
 
     private final ExecutorService[] executors;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "wharf-queue-timer");
+        t.setDaemon(true);
+        return t;
+    });
     private final AtomicInteger next = new AtomicInteger();
 
     public QueueThreads(int threadCount) {
@@ -34,8 +40,14 @@ public final class QueueThreads implements AutoCloseable {
         return executors[Math.floorMod(next.getAndIncrement(), executors.length)];
     }
 
+    /** Fires queues' time-driven work (expiry, delayed redelivery); the work itself runs on each queue's thread. */
+    public ScheduledExecutorService timer() {
+        return timer;
+    }
+
     @Override
     public void close() {
+        timer.shutdownNow();
         for (ExecutorService e : executors) {
             e.shutdown();
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.wharf.store.queue.QueueDefinition;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;

@@ -1,4 +1,4 @@
-package io.wharf.store.meta;
+package io.wharf.store.queue;
 
 import java.util.Map;
 

@@ -1,0 +1,186 @@
+package io.wharf.store.queue;
+
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The messages of a queue waiting for a consumer, in delivery order: highest priority level first; within a level,
+ * messages that came back (released, failed) before never-delivered ones, each group in offset (arrival) order.
+ * Never-delivered messages cost 8 bytes each ({@link OffsetRing}); only returned ones carry state.
+ *
+ * <p>Removal from the middle (expiry) is lazy: the offset is remembered and skipped when reached. Confined to the
+ * queue's thread.
+ */
+final class ReadyMessages {
+
+    /** Delivery state of a message that was acquired before. */
+    record Returned(int deliveryCount, boolean firstAcquirer, Map<String, Object> annotations) {
+    }
+
+    /** One waiting message as handed out. */
+    record Entry(long offset, int priority, int deliveryCount, boolean firstAcquirer, Map<String, Object> annotations) {
+    }
+
+    private static final Returned NEVER_DELIVERED = new Returned(0, true, Map.of());
+
+    private final Level[] levels;
+    private final Set<Long> removed = new HashSet<>();
+    private long size;
+
+    /** @param maxPriority the queue's {@code x-max-priority}; 0 for a queue without priorities (one level) */
+    ReadyMessages(int maxPriority) {
+        levels = new Level[maxPriority + 1];
+        for (int i = 0; i < levels.length; i++) {
+            levels[i] = new Level();
+        }
+    }
+
+    long size() {
+        return size;
+    }
+
+    boolean isEmpty() {
+        return size == 0;
+    }
+
+    /** Messages are stored with AMQP priority 0..255; levels beyond x-max-priority collapse onto the top one. */
+    int level(int priority) {
+        return Math.max(0, Math.min(priority, levels.length - 1));
+    }
+
+    void addFresh(long offset, int priority) {
+        levels[level(priority)].fresh.addLast(offset);
+        size++;
+    }
+
+    void addReturned(long offset, int priority, Returned state) {
+        levels[level(priority)].returned.put(offset, new Stored(priority, state));
+        size++;
+    }
+
+    /** The next message to deliver, removed; null when none. */
+    Entry poll() {
+        for (int l = levels.length - 1; l >= 0; l--) {
+            Entry entry = levels[l].poll(l, this, true);
+            if (entry != null) {
+                size--;
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    /** The next message to deliver, left in place; null when none. */
+    Entry peek() {
+        for (int l = levels.length - 1; l >= 0; l--) {
+            Entry entry = levels[l].poll(l, this, false);
+            if (entry != null) {
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    /** True when the message is waiting here (and was not removed). */
+    boolean contains(long offset) {
+        if (removed.contains(offset)) {
+            return false;
+        }
+        for (Level level : levels) {
+            if (level.returned.containsKey(offset) || level.fresh.contains(offset)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Removes a waiting message (lazily). The caller checked {@link #contains}. */
+    void remove(long offset) {
+        for (Level level : levels) {
+            if (level.returned.remove(offset) != null) {
+                size--;
+                return;
+            }
+        }
+        removed.add(offset);
+        size--;
+    }
+
+    /** For browsing: the waiting message with the smallest offset above {@code after}, whatever its level. */
+    Entry nextAfter(long after) {
+        Entry best = null;
+        for (int l = 0; l < levels.length; l++) {
+            Level level = levels[l];
+            long from = after + 1;
+            while (true) {
+                long candidate = level.fresh.ceiling(from);
+                if (candidate < 0 || !removed.contains(candidate)) {
+                    if (candidate >= 0 && (best == null || candidate < best.offset())) {
+                        best = new Entry(candidate, l, 0, true, Map.of());
+                    }
+                    break;
+                }
+                from = candidate + 1;
+            }
+            Map.Entry<Long, Stored> returned = level.returned.ceilingEntry(after + 1);
+            if (returned != null && (best == null || returned.getKey() < best.offset())) {
+                Stored s = returned.getValue();
+                best = new Entry(returned.getKey(), s.priority, s.state.deliveryCount(), s.state.firstAcquirer(),
+                        s.state.annotations());
+            }
+        }
+        return best;
+    }
+
+    /** Empties the queue; returns every offset that was waiting, for the log to release. */
+    long[] clear() {
+        long[] all = new long[(int) size];
+        int n = 0;
+        for (Level level : levels) {
+            for (Long offset : level.returned.keySet()) {
+                all[n++] = offset;
+            }
+            level.returned.clear();
+            while (!level.fresh.isEmpty()) {
+                long offset = level.fresh.pollFirst();
+                if (!removed.remove(offset)) {
+                    all[n++] = offset;
+                }
+            }
+        }
+        removed.clear();
+        size = 0;
+        return n == all.length ? all : java.util.Arrays.copyOf(all, n);
+    }
+
+    private record Stored(int priority, Returned state) {
+    }
+
+    private static final class Level {
+        final OffsetRing fresh = new OffsetRing();
+        final TreeMap<Long, Stored> returned = new TreeMap<>();
+
+        Entry poll(int level, ReadyMessages owner, boolean take) {
+            if (!returned.isEmpty()) {
+                Map.Entry<Long, Stored> first = take ? returned.pollFirstEntry() : returned.firstEntry();
+                Stored s = first.getValue();
+                return new Entry(first.getKey(), s.priority, s.state.deliveryCount(), s.state.firstAcquirer(),
+                        s.state.annotations());
+            }
+            while (!fresh.isEmpty()) {
+                long offset = fresh.peekFirst();
+                if (owner.removed.remove(offset)) {
+                    fresh.pollFirst();
+                    continue;
+                }
+                if (take) {
+                    fresh.pollFirst();
+                }
+                return new Entry(offset, level, NEVER_DELIVERED.deliveryCount(), true, Map.of());
+            }
+            return null;
+        }
+    }
+}

@@ -4,6 +4,7 @@ package io.wharf.bench.perf;
  * What one run of one scenario on one broker measured. Rates are per second of the measured window; NaN where
  * nothing was measured (a CPU figure without the broker's process, a latency without deliveries).
  *
+ * @param targetRatePerSecond the fixed send rate of an open-loop scenario (latency); 0 when closed loop
  * @param delivered           deliveries taken by the consumers in the window (the rate's unit)
  * @param deliveredPerSecond  the headline rate: messages consumed per second (fanout: deliveries)
  * @param confirmedPerSecond  sends the broker settled per second
@@ -14,7 +15,7 @@ package io.wharf.bench.perf;
  * @param latency             end-to-end latency percentiles, milliseconds; null when none was measured
  */
 record ScenarioResult(String scenario, String broker, String engine, int run, Status status, String note,
-                      String settings, double seconds, long delivered, double deliveredPerSecond,
+                      String settings, double targetRatePerSecond, double seconds, long delivered, double deliveredPerSecond,
                       double confirmedPerSecond, long refused, double brokerCpuMicrosPerMessage,
                       double brokerCpuPercent, double clientCpuPercent, Latency latency) {
 
@@ -43,7 +44,7 @@ record ScenarioResult(String scenario, String broker, String engine, int run, St
 
     static ScenarioResult notRun(String scenario, String broker, String engine, int run, Status status, String note,
                                  String settings) {
-        return new ScenarioResult(scenario, broker, engine, run, status, note, settings, 0, 0, Double.NaN,
+        return new ScenarioResult(scenario, broker, engine, run, status, note, settings, 0, 0, 0, Double.NaN,
                 Double.NaN, 0, Double.NaN, Double.NaN, Double.NaN, null);
     }
 

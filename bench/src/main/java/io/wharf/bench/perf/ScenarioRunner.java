@@ -230,7 +230,7 @@ final class ScenarioRunner {
         long refused = end.refused - start.refused;
         String note = refused > 0 ? refused + " sends refused by the broker" : "";
         return new ScenarioResult(plan.scenario().id(), broker.label(), engine.kind().label(), run,
-                ScenarioResult.Status.OK, note, plan.settings(), seconds, delivered, delivered / seconds,
+                ScenarioResult.Status.OK, note, plan.settings(), plan.ratePerSecond(), seconds, delivered, delivered / seconds,
                 (end.confirmed - start.confirmed) / seconds, refused,
                 delivered > 0 ? brokerCpuNanos / 1e3 / delivered : Double.NaN,
                 brokerCpuNanos / (seconds * 1e9) * 100, clientCpuNanos / (seconds * 1e9) * 100, latency);

@@ -12,7 +12,9 @@ class ReportTest {
 
     private static ScenarioResult ok(String scenario, String broker, int run, double rate, double cpuMicros,
                                      double p99) {
-        return new ScenarioResult(scenario, broker, "qpid-jms", run, Status.OK, "", "settings of " + scenario, 20,
+        double target = scenario.equals("latency") ? 5_000 : 0;
+        return new ScenarioResult(scenario, broker, "qpid-jms", run, Status.OK, "", "settings of " + scenario, target,
+                20,
                 (long) (rate * 20), rate, rate, 0, cpuMicros, 90, 110, new Latency(p99 / 3, p99 / 2, p99, p99 * 1.5,
                 p99 * 2));
     }
@@ -54,6 +56,14 @@ class ReportTest {
         assertEquals("| fanout | not supported yet | 27,300 |  |  | 12.5 |  |  | 10.0 / 30.0 / 45.0 |", lines[3]);
         assertEquals("persistent-throughput: Wharf 19,890 vs Artemis 15,300 msg/s = 1.30×; broker CPU 19.7 vs 59.0 "
                 + "µs/msg = 0.33×; p99 4.20 vs 7.60 ms", Report.ratioLine(medians.get(0), medians.get(1)));
+    }
+
+    @Test
+    void atAFixedRateTheLatencyIsTheComparisonNotTheRate() {
+        String table = Report.comparisonTable(List.of(ok("latency", "Wharf", 1, 5_010, 30, 4.5),
+                ok("latency", "Artemis", 1, 6_020, 60, 7.6)));
+        assertEquals("| latency | 5,010 | 6,020 | fixed rate | 30.0 | 60.0 | 0.50× | 1.50 / 4.50 / 6.75 "
+                + "| 2.53 / 7.60 / 11.4 |", table.split("\n")[2]);
     }
 
     @Test

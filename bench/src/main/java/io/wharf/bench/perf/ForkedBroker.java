@@ -68,8 +68,8 @@ final class ForkedBroker implements BrokerUnderTest {
                 http:
                   host: 127.0.0.1
                   port: 0
-                data-dir: %s
-                """.formatted(dir.resolve("data")));
+                data-dir: '%s'
+                """.formatted(dir.resolve("data").toString().replace("'", "''")));
         List<String> command = new ArrayList<>();
         command.add(javaBinary());
         command.addAll(split(jvmOptions));

@@ -70,6 +70,8 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
     private ManagementApi managementApi;
     /** Exclusive queues declared on this connection (through management): deleted when it closes. */
     private final Set<String> exclusiveQueues = ConcurrentHashMap.newKeySet();
+    /** Temporary queues of this connection's dynamic links (deleted by their links; here only for ownership). */
+    private final Set<String> temporaryQueues = ConcurrentHashMap.newKeySet();
     private boolean flushScheduled;
     private boolean closeWhenFlushed;
     private boolean channelClosing;
@@ -135,6 +137,16 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         if (cleanedUp && exclusiveQueues.remove(queueName)) {
             host.topology().deleteQueue(queueName);
         }
+    }
+
+    /** A temporary queue made by one of this connection's dynamic links: exclusive to this connection. */
+    void ownTemporaryQueue(String queueName) {
+        temporaryQueues.add(queueName);
+    }
+
+    /** Whether this connection may consume from the exclusive queue {@code queueName}. */
+    boolean owns(String queueName) {
+        return exclusiveQueues.contains(queueName) || temporaryQueues.contains(queueName);
     }
 
     String connectionId() {

@@ -70,6 +70,7 @@ final class ConsumerLink implements QueueConsumer {
         boolean dynamic = source.getDynamic();
         if (dynamic) {
             queue = connection.vhost().queues().createTemporary();
+            connection.ownTemporaryQueue(queue.name());
             Source reply = copyOf(source);
             reply.setAddress("/queues/" + queue.name());
             source = reply;
@@ -85,8 +86,16 @@ final class ConsumerLink implements QueueConsumer {
                 return null;
             }
             queue = resolution.queue();
+            if (queue.definition().exclusive() && !connection.owns(queue.name())) {
+                AmqpConnectionHandler.refuse(sender, AmqpError.RESOURCE_LOCKED, "queue '" + queue.name()
+                        + "' is exclusive to the connection that declared it");
+                return null;
+            }
         }
-        return attach(connection, sender, source, queue, dynamic);
+        // On a queue, distribution-mode copy is a browser (JMS QueueBrowser). Topic subscriptions also say copy
+        // (the topic semantic), but they attach through attach() directly and consume their own queue.
+        boolean browse = COPY.equals(source.getDistributionMode());
+        return attach(connection, sender, source, queue, dynamic, browse);
     }
 
     /**
@@ -94,12 +103,12 @@ final class ConsumerLink implements QueueConsumer {
      * subscription's queue), replying with {@code source}.
      *
      * @param ownsQueue whether the queue is deleted when this link goes
+     * @param browse    see the messages without taking them (distribution-mode copy on a queue)
      */
     static ConsumerLink attach(AmqpConnectionHandler connection, Sender sender, Source source, MessageQueue queue,
-            boolean ownsQueue) {
+            boolean ownsQueue, boolean browse) {
         boolean presettled = sender.getRemoteSenderSettleMode() == SenderSettleMode.SETTLED;
-        ConsumerOptions options = new ConsumerOptions(priority(sender.getRemoteProperties()),
-                COPY.equals(source.getDistributionMode()));
+        ConsumerOptions options = new ConsumerOptions(priority(sender.getRemoteProperties()), browse);
         sender.setSource(source);
         sender.setTarget(sender.getRemoteTarget());
         sender.setSenderSettleMode(presettled ? SenderSettleMode.SETTLED : SenderSettleMode.UNSETTLED);

@@ -76,6 +76,7 @@ final class ProducerLink {
         if (dynamic) {
             // A temporary queue (how Qpid JMS creates a TemporaryQueue): lives as long as this link.
             MessageQueue queue = connection.vhost().queues().createTemporary();
+            connection.ownTemporaryQueue(queue.name());
             address = "/queues/" + queue.name();
             remoteTarget = withAddress((Target) remoteTarget, address);
             publishTarget = PublishTarget.queue(address, queue);

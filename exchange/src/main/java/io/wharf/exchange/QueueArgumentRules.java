@@ -2,6 +2,7 @@ package io.wharf.exchange;
 
 import io.wharf.store.meta.Arguments;
 import io.wharf.store.queue.QueueDefinition;
+import io.wharf.store.stream.StreamArguments;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.Set;
  * The types and ranges of the queue arguments Wharf knows (WIRE.md, "Queue arguments"), checked when a queue is
  * declared so that a wrong one is a 400 naming the argument instead of a queue that misbehaves later. Unknown
  * {@code x-} arguments are kept and ignored, as RabbitMQ does. {@code x-queue-type=quorum} is accepted as a durable
- * classic queue (no replication yet); {@code stream} is refused until stream queues exist.
+ * classic queue (no replication yet); {@code stream} declares a stream queue.
  */
 final class QueueArgumentRules {
 
@@ -46,10 +47,11 @@ final class QueueArgumentRules {
                     throw TopologyException.badRequest("quorum queues cannot be exclusive");
                 }
             }
-            case "stream" -> throw TopologyException.badRequest("x-queue-type 'stream' is not supported yet; "
-                    + "use classic or quorum");
+            case "stream" -> {
+                return checkStream(definition);
+            }
             default -> throw TopologyException.badRequest("unknown x-queue-type '" + type
-                    + "'; use classic or quorum");
+                    + "'; use classic, quorum or stream");
         }
         integer(arguments, "x-message-ttl", 0, MAX_UINT);
         integer(arguments, "x-expires", 1, MAX_UINT);
@@ -71,6 +73,26 @@ final class QueueArgumentRules {
         }
         return new QueueDefinition(definition.vhost(), definition.name(), "classic", definition.durable(),
                 definition.exclusive(), definition.autoDelete(), arguments);
+    }
+
+    /** A stream: durable, not exclusive, not auto-delete, with valid retention arguments. */
+    private static QueueDefinition checkStream(QueueDefinition definition) {
+        if (!definition.durable()) {
+            throw TopologyException.badRequest("stream queues must be durable");
+        }
+        if (definition.exclusive()) {
+            throw TopologyException.badRequest("stream queues cannot be exclusive");
+        }
+        if (definition.autoDelete()) {
+            throw TopologyException.badRequest("stream queues cannot be auto-delete");
+        }
+        try {
+            StreamArguments.from(definition.arguments());
+        } catch (IllegalArgumentException e) {
+            throw TopologyException.badRequest(e.getMessage());
+        }
+        return new QueueDefinition(definition.vhost(), definition.name(), "stream", true, false, false,
+                definition.arguments());
     }
 
     /**

@@ -4,6 +4,7 @@ import io.wharf.store.log.FileQueueLog;
 import io.wharf.store.log.LogConfig;
 import io.wharf.store.log.LogWriter;
 import io.wharf.store.log.RecoveryReport;
+import io.wharf.store.log.SegmentedLog;
 import io.wharf.store.meta.MetadataChange;
 import io.wharf.store.meta.MetadataStore;
 import io.wharf.store.queue.QueueDefinition;
@@ -91,6 +92,11 @@ public final class DiskQueueStorage implements QueueStorage, AutoCloseable {
             }
 
             @Override
+            public SegmentedLog openStream(String queueName, int segmentSizeBytes) throws IOException {
+                return DiskQueueStorage.this.openStream(vhost, queueName, segmentSizeBytes);
+            }
+
+            @Override
             public void created(QueueDefinition definition) {
                 DiskQueueStorage.this.created(definition);
             }
@@ -103,6 +109,25 @@ public final class DiskQueueStorage implements QueueStorage, AutoCloseable {
     }
 
     private QueueLog open(String vhost, String queueName) throws IOException {
+        FileQueueLog log = FileQueueLog.open(queueFolder(vhost, queueName), logConfig, writer);
+        reportRecovery(queueName, log.recoveryReport());
+        return log;
+    }
+
+    @Override
+    public SegmentedLog openStream(String queueName, int segmentSizeBytes) throws IOException {
+        return openStream(DEFAULT_VHOST, queueName, segmentSizeBytes);
+    }
+
+    /** A stream's log: the same folder layout as a classic queue's, a plain segmented log without ack state. */
+    private SegmentedLog openStream(String vhost, String queueName, int segmentSizeBytes) throws IOException {
+        LogConfig config = segmentSizeBytes > 0 ? logConfig.withSegmentSizeBytes(segmentSizeBytes) : logConfig;
+        SegmentedLog log = SegmentedLog.open(queueFolder(vhost, queueName), config, writer);
+        reportRecovery(queueName, log.recoveryReport());
+        return log;
+    }
+
+    private Path queueFolder(String vhost, String queueName) throws IOException {
         Path dir = folderFor(vhost, queueName);
         if (!Files.exists(dir.resolve(NAME_FILE))) {
             Files.createDirectories(dir);
@@ -111,14 +136,15 @@ public final class DiskQueueStorage implements QueueStorage, AutoCloseable {
             }
             writeAtomically(dir.resolve(NAME_FILE), queueName);
         }
-        FileQueueLog log = FileQueueLog.open(dir, logConfig, writer);
-        RecoveryReport report = log.recoveryReport();
+        return dir;
+    }
+
+    private static void reportRecovery(String queueName, RecoveryReport report) {
         if (report.lostData()) {
             LOG.warn("Queue '{}': recovery dropped {} damaged or incomplete records (offsets {}..{}, {} bytes)",
                     queueName, report.recordsLost(), report.firstLostOffset(), report.lastLostOffset(),
                     report.bytesDropped());
         }
-        return log;
     }
 
     private static void writeAtomically(Path file, String text) throws IOException {

@@ -8,10 +8,15 @@ import io.wharf.store.queue.MessageQueue;
 import io.wharf.store.queue.Outcome;
 import io.wharf.store.queue.QueueConsumer;
 import io.wharf.store.queue.QueueDelivery;
+import io.wharf.store.stream.StreamOffset;
+import io.wharf.store.stream.StreamQueue;
 import java.nio.ByteBuffer;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.qpid.proton.amqp.DescribedType;
 import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.amqp.UnsignedLong;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.amqp.messaging.Modified;
 import org.apache.qpid.proton.amqp.messaging.Rejected;
@@ -39,6 +44,7 @@ final class ConsumerLink implements QueueConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerLink.class);
     private static final Symbol PRIORITY = Symbol.valueOf("rabbitmq:priority");
     private static final Symbol COPY = Symbol.valueOf("copy");
+    private static final Symbol OFFSET_SPEC = Symbol.valueOf("rabbitmq:stream-offset-spec");
 
     private final AmqpConnectionHandler connection;
     private final Sender sender;
@@ -108,7 +114,11 @@ final class ConsumerLink implements QueueConsumer {
     static ConsumerLink attach(AmqpConnectionHandler connection, Sender sender, Source source, MessageQueue queue,
             boolean ownsQueue, boolean browse) {
         boolean presettled = sender.getRemoteSenderSettleMode() == SenderSettleMode.SETTLED;
-        ConsumerOptions options = new ConsumerOptions(priority(sender.getRemoteProperties()), browse);
+        boolean stream = queue instanceof StreamQueue;
+        StreamOffset offset = stream ? streamOffset(source.getFilter()) : null;
+        ConsumerOptions options = new ConsumerOptions(priority(sender.getRemoteProperties()), browse,
+                offset == null ? StreamOffset.NEXT : offset);
+        source = withOffsetEcho(source, offset != null);
         sender.setSource(source);
         sender.setTarget(sender.getRemoteTarget());
         sender.setSenderSettleMode(presettled ? SenderSettleMode.SETTLED : SenderSettleMode.UNSETTLED);
@@ -124,6 +134,52 @@ final class ConsumerLink implements QueueConsumer {
     private static int priority(Map<Symbol, Object> properties) {
         Object value = properties == null ? null : properties.get(PRIORITY);
         return value instanceof Number n ? n.intValue() : 0;
+    }
+
+    /**
+     * The {@code rabbitmq:stream-offset-spec} filter (a described value whose descriptor is that symbol, or that
+     * string as protonj2's {@code addFilter} sends it; a bare value is taken too): {@code first}/{@code last}/{@code next} or an interval such as {@code 10m} as string or
+     * symbol, an integer offset, or an AMQP timestamp. Null when absent or not understood (then not applied).
+     */
+    static StreamOffset streamOffset(Map<Symbol, Object> filters) {
+        Object value = filters == null ? null : filters.get(OFFSET_SPEC);
+        if (value instanceof DescribedType described) {
+            if (!OFFSET_SPEC.toString().equals(String.valueOf(described.getDescriptor()))) {
+                return null;
+            }
+            value = described.getDescribed();
+        }
+        try {
+            if (value instanceof String || value instanceof Symbol) {
+                return StreamOffset.parse(value.toString(), System.currentTimeMillis());
+            }
+            if (value instanceof Date date) {
+                return StreamOffset.timestamp(date.getTime());
+            }
+            if (value instanceof UnsignedLong n) {
+                return StreamOffset.offset(n.longValue());
+            }
+            if (value instanceof Number n && !(value instanceof Float) && !(value instanceof Double)) {
+                return StreamOffset.offset(n.longValue());
+            }
+        } catch (IllegalArgumentException e) {
+            LOG.debug("Ignoring the stream offset filter {}: {}", value, e.getMessage());
+        }
+        return null;
+    }
+
+    /** The source to answer with: the offset filter echoed only when applied (WIRE.md, Filters). */
+    private static Source withOffsetEcho(Source source, boolean applied) {
+        Map<Symbol, Object> filters = source.getFilter();
+        if (applied || filters == null || !filters.containsKey(OFFSET_SPEC)) {
+            return source;
+        }
+        Source reply = copyOf(source);
+        reply.setAddress(source.getAddress());
+        Map<Symbol, Object> rest = new LinkedHashMap<>(filters);
+        rest.remove(OFFSET_SPEC);
+        reply.setFilter(rest.isEmpty() ? null : rest);
+        return reply;
     }
 
     static Source copyOf(Source source) {

@@ -201,6 +201,38 @@ public final class SegmentedLog {
     }
 
     /**
+     * Retention for a stream: deletes the oldest sealed segments (never the active one) while the log holds more
+     * than {@code maxBytes} (-1: no limit) or while the oldest one's newest record is older than {@code maxAgeMs}
+     * before {@code nowMs} (-1: no limit; the file's modification time is that record's write time). Runs on the
+     * writer thread; answers how many segments went.
+     */
+    public CompletableFuture<Integer> deleteForRetention(long maxBytes, long maxAgeMs, long nowMs) {
+        return submitTask(batch -> {
+            flushStaging(batch);
+            long total = 0;
+            for (Segment segment : segments) {
+                total += segment.publishedSize();
+            }
+            int deleted = 0;
+            for (Segment segment : segments) {
+                if (segment == active) {
+                    break;
+                }
+                boolean tooBig = maxBytes >= 0 && total > maxBytes;
+                boolean tooOld = maxAgeMs >= 0
+                        && java.nio.file.Files.getLastModifiedTime(segment.file).toMillis() < nowMs - maxAgeMs;
+                if (!tooBig && !tooOld) {
+                    break;
+                }
+                total -= segment.publishedSize();
+                deleteSegmentOnWriter(segment);
+                deleted++;
+            }
+            return deleted;
+        });
+    }
+
+    /**
      * Closes the log after everything submitted before: seals and forces the active segment and writes the
      * clean-shutdown marker, so the next open skips the CRC scan. A read-only log closes without a marker.
      */

@@ -1,5 +1,7 @@
 package io.wharf.store.queue;
 
+import io.wharf.store.stream.StreamArguments;
+import io.wharf.store.stream.StreamQueue;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -20,7 +22,7 @@ public final class QueueRegistry {
     private static final String DEFAULT_VHOST = "/";
 
     private final String vhost;
-    private final ConcurrentHashMap<String, ClassicQueue> queues = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, MessageQueue> queues = new ConcurrentHashMap<>();
     private final List<Consumer<MessageQueue>> deletionListeners = new CopyOnWriteArrayList<>();
     private final QueueThreads threads;
     private final QueueStorage storage;
@@ -90,12 +92,12 @@ public final class QueueRegistry {
 
     /** Creates the queue unless one of that name exists; never changes an existing queue. */
     public Declared declare(QueueDefinition definition) {
-        ClassicQueue existing = queues.get(definition.name());
+        MessageQueue existing = queues.get(definition.name());
         if (existing != null) {
             return new Declared(existing, false);
         }
         boolean[] created = {false};
-        ClassicQueue queue = queues.computeIfAbsent(definition.name(), n -> {
+        MessageQueue queue = queues.computeIfAbsent(definition.name(), n -> {
             created[0] = true;
             return newQueue(definition);
         });
@@ -110,8 +112,13 @@ public final class QueueRegistry {
         return queues.computeIfAbsent(definition.name(), n -> newQueue(definition));
     }
 
-    private ClassicQueue newQueue(QueueDefinition definition) {
+    private MessageQueue newQueue(QueueDefinition definition) {
         String name = definition.name();
+        if ("stream".equals(definition.type())) {
+            int segmentSizeBytes = StreamArguments.from(definition.arguments()).segmentSizeBytes();
+            return new StreamQueue(definition, () -> storage.openStream(name, segmentSizeBytes), threads.assign(),
+                    threads.timer());
+        }
         return new ClassicQueue(definition,
                 definition.durable() ? () -> storage.open(name) : MemoryQueueLog::new, threads.assign(),
                 threads.timer(), deadLetters, () -> delete(name));
@@ -129,7 +136,7 @@ public final class QueueRegistry {
 
     /** Removes and closes a queue; its messages are gone. Returns false when there was no such queue. */
     public boolean delete(String name) {
-        ClassicQueue queue = queues.remove(name);
+        MessageQueue queue = queues.remove(name);
         if (queue == null) {
             return false;
         }
@@ -137,7 +144,7 @@ public final class QueueRegistry {
             listener.accept(queue);
         }
         queue.close().thenRun(() -> {
-            if (queue.durable()) {
+            if (queue.definition().durable()) {
                 storage.deleted(name);
             }
         });
@@ -159,7 +166,7 @@ public final class QueueRegistry {
     /** Closes every queue; the future completes when all logs are closed. */
     public CompletableFuture<Void> closeAll() {
         List<CompletableFuture<Void>> closing = new ArrayList<>();
-        for (ClassicQueue q : queues.values()) {
+        for (MessageQueue q : queues.values()) {
             closing.add(q.close());
         }
         return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new));

@@ -12,6 +12,14 @@ public interface QueueStorage {
     /** Opens the log of a durable queue. Runs on the queue's own thread and may touch the disk. */
     QueueLog open(String queueName) throws Exception;
 
+    /**
+     * Opens the retained log of a stream, with {@code segmentSizeBytes} segments (-1: the broker's size). Runs on
+     * the stream's own thread and may touch the disk. Storage that keeps nothing across restarts has no streams.
+     */
+    default io.wharf.store.log.SegmentedLog openStream(String queueName, int segmentSizeBytes) throws Exception {
+        throw new UnsupportedOperationException("stream queues need disk storage; this broker keeps none");
+    }
+
     /** A durable queue was created (not recovered). Called from any thread, also event loops: must not block. */
     default void created(QueueDefinition definition) {
     }

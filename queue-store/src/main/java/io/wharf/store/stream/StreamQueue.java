@@ -1,0 +1,337 @@
+package io.wharf.store.stream;
+
+import io.wharf.store.log.SegmentedLog;
+import io.wharf.store.queue.ConsumerOptions;
+import io.wharf.store.queue.MessageHeader;
+import io.wharf.store.queue.MessageQueue;
+import io.wharf.store.queue.Outcome;
+import io.wharf.store.queue.QueueConsumer;
+import io.wharf.store.queue.QueueDefinition;
+import io.wharf.store.queue.QueueDelivery;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A stream: an append-only {@link SegmentedLog} that consuming never shrinks. Every consumer has its own read
+ * position and credit; a consumer at the end of the log is pushed each new message as its append completes (the
+ * append's completion is the signal, nothing polls). Outcomes are ignored, except that an {@code UNSENT} delivery
+ * moves the consumer back so the message goes out again.
+ *
+ * <p>Retention runs from a timer ({@value #RETENTION_CHECK_MS} ms) as a task on the log's writer thread, which
+ * deletes whole old segments; a consumer positioned in a deleted segment continues from the new start. Confined to
+ * the queue's executor like {@code ClassicQueue}.
+ */
+public final class StreamQueue implements MessageQueue {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamQueue.class);
+    /** The annotation every delivery carries: the message's offset in the stream. */
+    public static final String OFFSET_ANNOTATION = "x-stream-offset";
+    static final long RETENTION_CHECK_MS = 1000;
+
+    private final QueueDefinition definition;
+    private final StreamArguments arguments;
+    private final String name;
+    private final Executor executor;
+
+    // ---- confined to executor ----
+    /** Written once by the open task; volatile only so that {@link #messageCount} can read it anywhere. */
+    private volatile SegmentedLog log;
+    private Exception broken;
+    private boolean closed;
+    private final Map<QueueConsumer, Reader> readers = new LinkedHashMap<>();
+    private volatile ScheduledFuture<?> retentionTask;
+    private boolean retentionRunning;
+
+    // ---- read from any thread ----
+    private volatile int consumerCount;
+
+    /** One consumer's place in the stream. */
+    private static final class Reader {
+        long position;
+        int credit;
+
+        Reader(long position) {
+            this.position = position;
+        }
+    }
+
+    /**
+     * @param logOpener opens (and recovers) the stream's log; runs first on {@code executor}
+     * @param timer     fires the retention check; the check itself is posted to {@code executor}
+     * @throws IllegalArgumentException when the definition's arguments are invalid
+     */
+    public StreamQueue(QueueDefinition definition, Callable<SegmentedLog> logOpener, Executor executor,
+            ScheduledExecutorService timer) {
+        this.definition = definition;
+        this.arguments = StreamArguments.from(definition.arguments());
+        this.name = definition.name();
+        this.executor = executor;
+        executor.execute(() -> open(logOpener));
+        if (arguments.retains()) {
+            retentionTask = timer.scheduleWithFixedDelay(() -> executor.execute(this::applyRetention),
+                    RETENTION_CHECK_MS, RETENTION_CHECK_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void open(Callable<SegmentedLog> logOpener) {
+        try {
+            log = logOpener.call();
+            long count = log.nextOffset() - log.startOffset();
+            if (count > 0) {
+                LOG.info("Stream '{}': offsets {}..{} recovered", name, log.startOffset(), log.nextOffset() - 1);
+            }
+        } catch (Exception e) {
+            broken = e;
+            closed = true;
+            LOG.error("Stream '{}' cannot open its log; it refuses messages until the broker restarts", name, e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public QueueDefinition definition() {
+        return definition;
+    }
+
+    /** The retention settings this stream applies. */
+    public StreamArguments arguments() {
+        return arguments;
+    }
+
+    @Override
+    public CompletableFuture<Void> enqueue(MessageHeader header, ByteBuffer payload) {
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        executor.execute(() -> {
+            if (closed) {
+                stored.completeExceptionally(closedError());
+                return;
+            }
+            CompletableFuture<Long> appended;
+            try {
+                appended = log.append(header, payload, header.durable());
+            } catch (RuntimeException e) {
+                stored.completeExceptionally(e);
+                return;
+            }
+            appended.whenComplete((offset, error) -> {
+                if (error != null) {
+                    stored.completeExceptionally(error);
+                    return;
+                }
+                executor.execute(this::deliverAll);
+                stored.complete(null);
+            });
+        });
+        return stored;
+    }
+
+    private Exception closedError() {
+        return broken != null
+                ? new IllegalStateException("stream '" + name + "' has no usable log: " + broken, broken)
+                : new IllegalStateException("stream '" + name + "' is closed");
+    }
+
+    @Override
+    public void addConsumer(QueueConsumer consumer, ConsumerOptions options) {
+        executor.execute(() -> {
+            if (closed) {
+                return;
+            }
+            readers.put(consumer, new Reader(startPosition(options.streamOffset())));
+            consumerCount = readers.size();
+        });
+    }
+
+    /** Where a new consumer starts reading. */
+    private long startPosition(StreamOffset spec) {
+        long start = log.startOffset();
+        long end = log.nextOffset();
+        return switch (spec.kind()) {
+            case FIRST -> start;
+            case LAST -> end > start ? end - 1 : end;
+            case NEXT -> end;
+            case OFFSET -> Math.max(start, Math.min(spec.value(), end));
+            case TIMESTAMP -> firstAtOrAfter(spec.value(), start, end);
+        };
+    }
+
+    /** The offset of the first record stored at or after {@code epochMs}; {@code end} when there is none. */
+    private long firstAtOrAfter(long epochMs, long start, long end) {
+        long[] found = {end};
+        // A linear scan of the record headers (mapped files, no payload copies); a time index would make it a seek.
+        log.scan(start, record -> {
+            if (record.timestampMs() >= epochMs) {
+                found[0] = record.offset();
+                return false;
+            }
+            return true;
+        });
+        return found[0];
+    }
+
+    @Override
+    public void removeConsumer(QueueConsumer consumer) {
+        executor.execute(() -> {
+            readers.remove(consumer);
+            consumerCount = readers.size();
+        });
+    }
+
+    @Override
+    public void addCredit(QueueConsumer consumer, int credit) {
+        executor.execute(() -> {
+            Reader reader = readers.get(consumer);
+            if (reader == null || closed) {
+                return;
+            }
+            reader.credit += credit;
+            deliver(consumer, reader);
+        });
+    }
+
+    @Override
+    public void drain(QueueConsumer consumer) {
+        executor.execute(() -> {
+            Reader reader = readers.get(consumer);
+            if (reader == null) {
+                consumer.drained(0);
+                return;
+            }
+            if (!closed) {
+                deliver(consumer, reader);
+            }
+            int unused = reader.credit;
+            reader.credit = 0;
+            consumer.drained(unused);
+        });
+    }
+
+    @Override
+    public void settle(QueueConsumer consumer, long messageId, Outcome outcome, Map<String, Object> annotations) {
+        if (outcome != Outcome.UNSENT) {
+            return;
+        }
+        executor.execute(() -> {
+            Reader reader = readers.get(consumer);
+            if (reader != null && messageId < reader.position) {
+                // The link could not send it (credit lowered meanwhile): it goes out again from there.
+                reader.position = messageId;
+            }
+        });
+    }
+
+    private void deliverAll() {
+        if (closed) {
+            return;
+        }
+        for (Map.Entry<QueueConsumer, Reader> e : readers.entrySet()) {
+            deliver(e.getKey(), e.getValue());
+        }
+    }
+
+    /** Sends what the reader's credit allows from its position up to the end published now. */
+    private void deliver(QueueConsumer consumer, Reader reader) {
+        long end = log.nextOffset();
+        while (reader.credit > 0 && reader.position < end) {
+            long offset = reader.position;
+            ByteBuffer payload;
+            try {
+                payload = log.read(offset);
+            } catch (NoSuchElementException deleted) {
+                // Retention removed it: continue from the oldest message still there.
+                long start = log.startOffset();
+                if (start <= offset) {
+                    throw deleted;
+                }
+                reader.position = start;
+                continue;
+            }
+            reader.position = offset + 1;
+            reader.credit--;
+            consumer.deliver(new QueueDelivery(offset, payload, 0, true, Map.of(OFFSET_ANNOTATION, offset)));
+        }
+    }
+
+    private void applyRetention() {
+        if (closed || retentionRunning) {
+            return;
+        }
+        retentionRunning = true;
+        log.deleteForRetention(arguments.maxLengthBytes(), arguments.maxAgeMs(), System.currentTimeMillis())
+                .whenComplete((deleted, error) -> executor.execute(() -> {
+                    retentionRunning = false;
+                    if (error != null) {
+                        LOG.warn("Stream '{}': retention could not delete old segments: {}", name, error.toString());
+                    } else if (deleted > 0) {
+                        LOG.debug("Stream '{}': retention deleted {} segments; it now starts at offset {}", name,
+                                deleted, log.startOffset());
+                    }
+                }));
+    }
+
+    /** Streams are not purged (RabbitMQ refuses it too): retention is what removes messages. */
+    @Override
+    public CompletableFuture<Long> purge() {
+        return CompletableFuture.completedFuture(0L);
+    }
+
+    /** Messages retained (from the oldest segment's base to the end; may lag). */
+    @Override
+    public long messageCount() {
+        SegmentedLog current = log;
+        return current == null ? 0 : current.nextOffset() - current.startOffset();
+    }
+
+    @Override
+    public int consumerCount() {
+        return consumerCount;
+    }
+
+    /** The offsets the stream holds now, {@code [start, next)}; for tests and management. */
+    public CompletableFuture<long[]> range() {
+        CompletableFuture<long[]> range = new CompletableFuture<>();
+        executor.execute(() -> range.complete(log == null ? new long[] {0, 0}
+                : new long[] {log.startOffset(), log.nextOffset()}));
+        return range;
+    }
+
+    @Override
+    public CompletableFuture<Void> close() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        executor.execute(() -> {
+            if (retentionTask != null) {
+                retentionTask.cancel(false);
+            }
+            boolean wasOpen = !closed;
+            closed = true;
+            readers.clear();
+            consumerCount = 0;
+            if (!wasOpen || log == null) {
+                done.complete(null);
+                return;
+            }
+            log.close().whenComplete((v, e) -> {
+                if (e != null) {
+                    done.completeExceptionally(e);
+                } else {
+                    done.complete(null);
+                }
+            });
+        });
+        return done;
+    }
+}

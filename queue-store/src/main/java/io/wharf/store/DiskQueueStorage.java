@@ -24,6 +24,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -99,6 +100,16 @@ public final class DiskQueueStorage implements QueueStorage, AutoCloseable {
             @Override
             public void created(QueueDefinition definition) {
                 DiskQueueStorage.this.created(definition);
+            }
+
+            @Override
+            public Map<String, Long> loadStreamOffsets(String queueName) throws Exception {
+                return DiskQueueStorage.this.loadStreamOffsets(vhost, queueName);
+            }
+
+            @Override
+            public void storeStreamOffsets(String queueName, Map<String, Long> offsets) {
+                DiskQueueStorage.this.storeStreamOffsets(vhost, queueName, offsets);
             }
 
             @Override
@@ -191,6 +202,44 @@ public final class DiskQueueStorage implements QueueStorage, AutoCloseable {
             } catch (SQLException e) {
                 LOG.error("Queue '{}': its definition could not be stored; its log folder still brings it back "
                         + "(as a plain durable classic queue) after a restart", definition.name(), e);
+            }
+        });
+    }
+
+    @Override
+    public Map<String, Long> loadStreamOffsets(String queueName) throws Exception {
+        return loadStreamOffsets(DEFAULT_VHOST, queueName);
+    }
+
+    /** Reads on the metadata thread (the store's one connection) and waits for it. */
+    private Map<String, Long> loadStreamOffsets(String vhost, String queueName) throws Exception {
+        if (Thread.currentThread() == metadataWriter) {
+            return metadata.streamOffsets(vhost, queueName);
+        }
+        CompletableFuture<Map<String, Long>> loaded = new CompletableFuture<>();
+        metadataThread.execute(() -> {
+            try {
+                loaded.complete(metadata.streamOffsets(vhost, queueName));
+            } catch (SQLException | RuntimeException e) {
+                loaded.completeExceptionally(e);
+            }
+        });
+        return loaded.get(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void storeStreamOffsets(String queueName, Map<String, Long> offsets) {
+        storeStreamOffsets(DEFAULT_VHOST, queueName, offsets);
+    }
+
+    private void storeStreamOffsets(String vhost, String queueName, Map<String, Long> offsets) {
+        Map<String, Long> copy = Map.copyOf(offsets);
+        onMetadataThread(() -> {
+            try {
+                metadata.saveStreamOffsets(vhost, queueName, copy);
+            } catch (SQLException e) {
+                LOG.error("Stream '{}' of vhost '{}': consumer offsets {} could not be stored", queueName, vhost,
+                        copy, e);
             }
         });
     }

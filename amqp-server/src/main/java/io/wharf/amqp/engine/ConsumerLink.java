@@ -44,6 +44,7 @@ final class ConsumerLink implements QueueConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerLink.class);
     private static final Symbol PRIORITY = Symbol.valueOf("rabbitmq:priority");
     private static final Symbol COPY = Symbol.valueOf("copy");
+    private static final Symbol CONSUMER_NAME = Symbol.valueOf("wharf:consumer-name");
     private static final Symbol OFFSET_SPEC = Symbol.valueOf("rabbitmq:stream-offset-spec");
 
     private final AmqpConnectionHandler connection;
@@ -117,7 +118,8 @@ final class ConsumerLink implements QueueConsumer {
         boolean stream = queue instanceof StreamQueue;
         StreamOffset offset = stream ? streamOffset(source.getFilter()) : null;
         ConsumerOptions options = new ConsumerOptions(priority(sender.getRemoteProperties()), browse,
-                offset == null ? StreamOffset.NEXT : offset);
+                offset == null ? StreamOffset.NEXT : offset,
+                stream ? consumerName(sender.getRemoteProperties()) : null);
         source = withOffsetEcho(source, offset != null);
         sender.setSource(source);
         sender.setTarget(sender.getRemoteTarget());
@@ -128,6 +130,13 @@ final class ConsumerLink implements QueueConsumer {
         sender.open();
         queue.addConsumer(consumer, options);
         return consumer;
+    }
+
+    /** The {@code wharf:consumer-name} link property (string or symbol); null when absent or empty. */
+    private static String consumerName(Map<Symbol, Object> properties) {
+        Object value = properties == null ? null : properties.get(CONSUMER_NAME);
+        return (value instanceof String || value instanceof Symbol) && !value.toString().isEmpty()
+                ? value.toString() : null;
     }
 
     /** The {@code rabbitmq:priority} link property (consumer priority); 0 when absent or not an integer. */

@@ -64,7 +64,15 @@ public final class MetadataStore implements AutoCloseable {
                         + " routing_key VARCHAR(4096) NOT NULL,"
                         + " arguments_hash CHAR(64) NOT NULL,"
                         + " arguments CHARACTER LARGE OBJECT NOT NULL,"
-                        + " PRIMARY KEY (vhost, source, destination_kind, destination, routing_key, arguments_hash))"));
+                        + " PRIMARY KEY (vhost, source, destination_kind, destination, routing_key, arguments_hash))"),
+            // 3: the offsets named stream consumers last settled.
+            List.of(
+                "CREATE TABLE stream_offsets ("
+                        + " vhost VARCHAR(255) NOT NULL,"
+                        + " queue VARCHAR(1024) NOT NULL,"
+                        + " consumer VARCHAR(1024) NOT NULL,"
+                        + " settled_offset BIGINT NOT NULL,"
+                        + " PRIMARY KEY (vhost, queue, consumer))"));
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> ARGUMENTS = new TypeReference<>() { };
@@ -153,9 +161,49 @@ public final class MetadataStore implements AutoCloseable {
         }
     }
 
-    /** Removes a queue definition; false when there was none. */
+    /** Removes a queue definition (and a stream's stored consumer offsets); false when there was none. */
     public boolean deleteQueue(String vhost, String name) throws SQLException {
+        delete("DELETE FROM stream_offsets WHERE vhost = ? AND queue = ?", vhost, name);
         return delete("DELETE FROM queues WHERE vhost = ? AND name = ?", vhost, name);
+    }
+
+    /** Stores (replacing) the last settled offset of each named consumer of stream {@code queue}, in one go. */
+    public void saveStreamOffsets(String vhost, String queue, Map<String, Long> offsets) throws SQLException {
+        connection.setAutoCommit(false);
+        try (PreparedStatement ps = connection.prepareStatement(
+                "MERGE INTO stream_offsets (vhost, queue, consumer, settled_offset) KEY (vhost, queue, consumer)"
+                        + " VALUES (?, ?, ?, ?)")) {
+            for (Map.Entry<String, Long> e : offsets.entrySet()) {
+                ps.setString(1, vhost);
+                ps.setString(2, queue);
+                ps.setString(3, e.getKey());
+                ps.setLong(4, e.getValue());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    /** The stored offsets of stream {@code queue}: consumer name to last settled offset. */
+    public Map<String, Long> streamOffsets(String vhost, String queue) throws SQLException {
+        Map<String, Long> offsets = new java.util.LinkedHashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT consumer, settled_offset FROM stream_offsets WHERE vhost = ? AND queue = ?")) {
+            ps.setString(1, vhost);
+            ps.setString(2, queue);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    offsets.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return offsets;
     }
 
     /**

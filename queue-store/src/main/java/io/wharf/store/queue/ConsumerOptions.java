@@ -12,8 +12,10 @@ import java.util.Objects;
  *                     (a JMS QueueBrowser); its settlements are ignored
  * @param streamOffset where a consumer of a stream starts ({@code rabbitmq:stream-offset-spec}); classic queues
  *                     ignore it
+ * @param consumerName a stream consumer's name ({@code wharf:consumer-name}): its last settled offset is stored
+ *                     and it resumes after it; null for an anonymous consumer
  */
-public record ConsumerOptions(int priority, boolean browse, StreamOffset streamOffset) {
+public record ConsumerOptions(int priority, boolean browse, StreamOffset streamOffset, String consumerName) {
 
     public static final ConsumerOptions DEFAULT = new ConsumerOptions(0, false);
 
@@ -24,5 +26,10 @@ public record ConsumerOptions(int priority, boolean browse, StreamOffset streamO
     /** Options starting a stream consumer at {@code next} (the default). */
     public ConsumerOptions(int priority, boolean browse) {
         this(priority, browse, StreamOffset.NEXT);
+    }
+
+    /** Options of an anonymous consumer. */
+    public ConsumerOptions(int priority, boolean browse, StreamOffset streamOffset) {
+        this(priority, browse, streamOffset, null);
     }
 }

@@ -1,6 +1,7 @@
 package io.wharf.store.queue;
 
 import io.wharf.store.stream.StreamArguments;
+import io.wharf.store.stream.StreamOffsetStore;
 import io.wharf.store.stream.StreamQueue;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -116,8 +117,19 @@ public final class QueueRegistry {
         String name = definition.name();
         if ("stream".equals(definition.type())) {
             int segmentSizeBytes = StreamArguments.from(definition.arguments()).segmentSizeBytes();
+            StreamOffsetStore offsets = new StreamOffsetStore() {
+                @Override
+                public Map<String, Long> load() throws Exception {
+                    return storage.loadStreamOffsets(name);
+                }
+
+                @Override
+                public void store(Map<String, Long> settled) {
+                    storage.storeStreamOffsets(name, settled);
+                }
+            };
             return new StreamQueue(definition, () -> storage.openStream(name, segmentSizeBytes), threads.assign(),
-                    threads.timer());
+                    threads.timer(), offsets);
         }
         return new ClassicQueue(definition,
                 definition.durable() ? () -> storage.open(name) : MemoryQueueLog::new, threads.assign(),

@@ -20,6 +20,18 @@ public interface QueueStorage {
         throw new UnsupportedOperationException("stream queues need disk storage; this broker keeps none");
     }
 
+    /**
+     * The stored offsets of a stream's named consumers (name to last settled offset). Runs on the stream's thread
+     * when it opens, and may wait for the metadata store.
+     */
+    default java.util.Map<String, Long> loadStreamOffsets(String queueName) throws Exception {
+        return java.util.Map.of();
+    }
+
+    /** Stores named consumers' last settled offsets of a stream. Must not block (called on the stream's thread). */
+    default void storeStreamOffsets(String queueName, java.util.Map<String, Long> offsets) {
+    }
+
     /** A durable queue was created (not recovered). Called from any thread, also event loops: must not block. */
     default void created(QueueDefinition definition) {
     }

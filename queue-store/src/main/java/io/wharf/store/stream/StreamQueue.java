@@ -9,6 +9,7 @@ import io.wharf.store.queue.QueueConsumer;
 import io.wharf.store.queue.QueueDefinition;
 import io.wharf.store.queue.QueueDelivery;
 import java.nio.ByteBuffer;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -27,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * append's completion is the signal, nothing polls). Outcomes are ignored, except that an {@code UNSENT} delivery
  * moves the consumer back so the message goes out again.
  *
+ * <p>A named consumer ({@link ConsumerOptions#consumerName()}) has its highest settled offset remembered; it is
+ * written to the {@link StreamOffsetStore} in batches (by the same timer, when the consumer goes, and at close) and
+ * a consumer of that name resumes after it, whatever offset spec it asks for.
+ *
  * <p>Retention runs from a timer ({@value #RETENTION_CHECK_MS} ms) as a task on the log's writer thread, which
  * deletes whole old segments; a consumer positioned in a deleted segment continues from the new start. Confined to
  * the queue's executor like {@code ClassicQueue}.
@@ -42,6 +47,7 @@ public final class StreamQueue implements MessageQueue {
     private final StreamArguments arguments;
     private final String name;
     private final Executor executor;
+    private final StreamOffsetStore offsetStore;
 
     // ---- confined to executor ----
     /** Written once by the open task; volatile only so that {@link #messageCount} can read it anywhere. */
@@ -51,35 +57,55 @@ public final class StreamQueue implements MessageQueue {
     private final Map<QueueConsumer, Reader> readers = new LinkedHashMap<>();
     private volatile ScheduledFuture<?> retentionTask;
     private boolean retentionRunning;
+    /** Named consumers' highest settled offsets; {@link #unsaved} holds those not handed to the store yet. */
+    private final Map<String, Long> settledOffsets = new HashMap<>();
+    private final Map<String, Long> unsaved = new HashMap<>();
 
     // ---- read from any thread ----
     private volatile int consumerCount;
 
     /** One consumer's place in the stream. */
     private static final class Reader {
+        final String name;
         long position;
         int credit;
 
-        Reader(long position) {
+        Reader(String name, long position) {
+            this.name = name;
             this.position = position;
         }
     }
 
     /**
      * @param logOpener opens (and recovers) the stream's log; runs first on {@code executor}
-     * @param timer     fires the retention check; the check itself is posted to {@code executor}
+     * @param timer       fires the retention check and the offset saves; the work is posted to {@code executor}
+     * @param offsetStore where named consumers' offsets are kept
      * @throws IllegalArgumentException when the definition's arguments are invalid
      */
     public StreamQueue(QueueDefinition definition, Callable<SegmentedLog> logOpener, Executor executor,
-            ScheduledExecutorService timer) {
+            ScheduledExecutorService timer, StreamOffsetStore offsetStore) {
         this.definition = definition;
         this.arguments = StreamArguments.from(definition.arguments());
         this.name = definition.name();
         this.executor = executor;
+        this.offsetStore = offsetStore;
         executor.execute(() -> open(logOpener));
+        retentionTask = timer.scheduleWithFixedDelay(() -> executor.execute(this::periodic),
+                RETENTION_CHECK_MS, RETENTION_CHECK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private void periodic() {
+        saveOffsets();
         if (arguments.retains()) {
-            retentionTask = timer.scheduleWithFixedDelay(() -> executor.execute(this::applyRetention),
-                    RETENTION_CHECK_MS, RETENTION_CHECK_MS, TimeUnit.MILLISECONDS);
+            applyRetention();
+        }
+    }
+
+    /** Hands the offsets settled since the last save to the store. */
+    private void saveOffsets() {
+        if (!unsaved.isEmpty()) {
+            offsetStore.store(Map.copyOf(unsaved));
+            unsaved.clear();
         }
     }
 
@@ -94,6 +120,13 @@ public final class StreamQueue implements MessageQueue {
             broken = e;
             closed = true;
             LOG.error("Stream '{}' cannot open its log; it refuses messages until the broker restarts", name, e);
+            return;
+        }
+        try {
+            settledOffsets.putAll(offsetStore.load());
+        } catch (Exception e) {
+            LOG.error("Stream '{}': the stored consumer offsets could not be read; named consumers start where "
+                    + "their offset spec says", name, e);
         }
     }
 
@@ -151,7 +184,12 @@ public final class StreamQueue implements MessageQueue {
             if (closed) {
                 return;
             }
-            readers.put(consumer, new Reader(startPosition(options.streamOffset())));
+            String consumerName = options.consumerName();
+            Long settled = consumerName == null ? null : settledOffsets.get(consumerName);
+            long position = settled != null
+                    ? Math.max(log.startOffset(), Math.min(settled + 1, log.nextOffset()))
+                    : startPosition(options.streamOffset());
+            readers.put(consumer, new Reader(consumerName, position));
             consumerCount = readers.size();
         });
     }
@@ -186,8 +224,11 @@ public final class StreamQueue implements MessageQueue {
     @Override
     public void removeConsumer(QueueConsumer consumer) {
         executor.execute(() -> {
-            readers.remove(consumer);
+            Reader reader = readers.remove(consumer);
             consumerCount = readers.size();
+            if (reader != null && reader.name != null) {
+                saveOffsets();
+            }
         });
     }
 
@@ -222,12 +263,22 @@ public final class StreamQueue implements MessageQueue {
 
     @Override
     public void settle(QueueConsumer consumer, long messageId, Outcome outcome, Map<String, Object> annotations) {
-        if (outcome != Outcome.UNSENT) {
-            return;
-        }
         executor.execute(() -> {
             Reader reader = readers.get(consumer);
-            if (reader != null && messageId < reader.position) {
+            if (reader == null) {
+                return;
+            }
+            if (outcome != Outcome.UNSENT) {
+                if (reader.name != null) {
+                    Long settled = settledOffsets.get(reader.name);
+                    if (settled == null || messageId > settled) {
+                        settledOffsets.put(reader.name, messageId);
+                        unsaved.put(reader.name, messageId);
+                    }
+                }
+                return;
+            }
+            if (messageId < reader.position) {
                 // The link could not send it (credit lowered meanwhile): it goes out again from there.
                 reader.position = messageId;
             }
@@ -317,6 +368,9 @@ public final class StreamQueue implements MessageQueue {
                 retentionTask.cancel(false);
             }
             boolean wasOpen = !closed;
+            if (wasOpen) {
+                saveOffsets();
+            }
             closed = true;
             readers.clear();
             consumerCount = 0;

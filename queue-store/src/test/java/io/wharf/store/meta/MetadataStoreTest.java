@@ -55,6 +55,23 @@ class MetadataStoreTest {
     }
 
     @Test
+    void streamOffsetsAreStoredReplacedAndDeletedWithTheirQueue() throws Exception {
+        try (MetadataStore store = MetadataStore.open(dir)) {
+            store.saveQueue(new QueueDefinition("/", "s", "stream", true, false, false, Map.of()));
+            store.saveStreamOffsets("/", "s", Map.of("a", 3L, "b", 7L));
+            store.saveStreamOffsets("/", "s", Map.of("a", 5L));
+            store.saveStreamOffsets("v", "s", Map.of("a", 1L));
+        }
+        try (MetadataStore store = MetadataStore.open(dir)) {
+            assertEquals(Map.of("a", 5L, "b", 7L), store.streamOffsets("/", "s"));
+            assertEquals(Map.of("a", 1L), store.streamOffsets("v", "s"));
+            store.deleteQueue("/", "s");
+            assertEquals(Map.of(), store.streamOffsets("/", "s"));
+            assertEquals(Map.of("a", 1L), store.streamOffsets("v", "s"));
+        }
+    }
+
+    @Test
     void refusesANewerSchema() throws Exception {
         MetadataStore.open(dir).close();
         try (var c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("metadata"), "wharf", "");

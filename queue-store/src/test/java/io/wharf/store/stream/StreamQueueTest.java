@@ -61,10 +61,14 @@ class StreamQueueTest {
     }
 
     private StreamQueue open(int segmentSizeBytes, Map<String, Object> arguments) {
+        return open(segmentSizeBytes, arguments, StreamOffsetStore.NONE);
+    }
+
+    private StreamQueue open(int segmentSizeBytes, Map<String, Object> arguments, StreamOffsetStore offsets) {
         stream = new StreamQueue(new QueueDefinition("/", "s", "stream", true, false, false, arguments), () -> {
             log = SegmentedLog.open(dir, LogConfig.defaults().withSegmentSizeBytes(segmentSizeBytes), writer);
             return log;
-        }, executor, timer);
+        }, executor, timer, offsets);
         return stream;
     }
 
@@ -147,6 +151,52 @@ class StreamQueueTest {
         assertEquals(List.of(5L, 6L), fromTwo.take(2));
         assertEquals(List.of(5L, 6L), next.take(2));
         assertEquals(7, stream.messageCount());
+    }
+
+    /** An offset store in memory that records what it was given. */
+    private static final class MemoryOffsets implements StreamOffsetStore {
+        final Map<String, Long> stored = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public Map<String, Long> load() {
+            return Map.copyOf(stored);
+        }
+
+        @Override
+        public void store(Map<String, Long> offsets) {
+            stored.putAll(offsets);
+        }
+    }
+
+    @Test
+    void aNamedConsumerResumesAfterItsLastSettledOffset() throws Exception {
+        MemoryOffsets offsets = new MemoryOffsets();
+        open(1 << 20, Map.of(), offsets);
+        publish(0, 10, 10);
+        Recorder first = new Recorder();
+        stream.addConsumer(first, new ConsumerOptions(0, false, StreamOffset.FIRST, "reader"));
+        stream.addCredit(first, 10);
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), first.take(10));
+        stream.settle(first, 2, Outcome.ACCEPTED);
+        stream.settle(first, 4, Outcome.REJECTED); // any outcome counts as settled
+        stream.settle(first, 3, Outcome.ACCEPTED); // lower: the highest stays
+        stream.settle(first, 5, Outcome.UNSENT); // not settled: it was never sent
+        stream.removeConsumer(first);
+        stream.range().get(5, TimeUnit.SECONDS); // after the removal ran
+        assertEquals(Map.of("reader", 4L), offsets.stored);
+
+        Recorder again = new Recorder();
+        stream.addConsumer(again, new ConsumerOptions(0, false, StreamOffset.FIRST, "reader"));
+        stream.addCredit(again, 2);
+        assertEquals(List.of(5L, 6L), again.take(2));
+
+        // a stream opened again (a restart) loads the stored offset
+        stream.close().get(5, TimeUnit.SECONDS);
+        open(1 << 20, Map.of(), offsets);
+        Recorder afterRestart = new Recorder();
+        stream.addConsumer(afterRestart, new ConsumerOptions(0, false, StreamOffset.NEXT, "reader"));
+        stream.addCredit(afterRestart, 1);
+        assertEquals(List.of(5L), afterRestart.take(1));
     }
 
     @Test

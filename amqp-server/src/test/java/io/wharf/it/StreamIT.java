@@ -289,7 +289,7 @@ class StreamIT {
     }
 
     @Test
-    void aNamedConsumerResumesAfterItsLastSettledOffsetAcrossAReconnectAndARestart() throws Exception {
+    void aNamedConsumerResumesAfterItsLastSettledOffsetAcrossAReconnectAndARestartAndManagementSetsIt() throws Exception {
         try (Connection rabbit = connect()) {
             rabbit.management().queue("named").type(Management.QueueType.STREAM).declare();
             publish(rabbit, "named", 0, 20, 0);
@@ -313,6 +313,20 @@ class StreamIT {
                     broker.port(), login)) {
                 assertEquals(List.of(7L, 8L), receiveNamed(connection, "audit", 2, 8));
                 assertEquals(List.of(2L), receiveNamed(connection, "billing", 1, 2));
+
+                // read and set through the management link pair
+                try (ManagementClient management = new ManagementClient(connection)) {
+                    ManagementClient.Response audit = management.call("GET", "/queues/named/offsets/audit", null);
+                    assertEquals(200, audit.status());
+                    assertEquals(java.util.Map.of("consumer", "audit", "offset", 8L), audit.body());
+                    assertEquals(404, management.call("GET", "/queues/named/offsets/nobody", null).status());
+                    assertEquals(404, management.call("GET", "/queues/missing/offsets/audit", null).status());
+                    assertEquals(200, management.call("PUT", "/queues/named/offsets/audit",
+                            java.util.Map.of("offset", 1L)).status());
+                    assertEquals(400, management.call("PUT", "/queues/named/offsets/audit",
+                            java.util.Map.of("offset", "one")).status());
+                }
+                assertEquals(List.of(2L, 3L), receiveNamed(connection, "audit", 2, -1));
             }
         }
     }

@@ -8,6 +8,7 @@ import io.wharf.store.meta.BindingDefinition.DestinationKind;
 import io.wharf.store.meta.ExchangeDefinition;
 import io.wharf.store.queue.MessageQueue;
 import io.wharf.store.queue.QueueDefinition;
+import io.wharf.store.stream.StreamQueue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -154,6 +155,13 @@ public final class ManagementApi {
                 if (n == 3 && segments.get(2).equals("messages")) {
                     return method.equals("DELETE") ? purgeQueue(segments.get(1)) : notAllowed(method, path);
                 }
+                if (n == 4 && segments.get(2).equals("offsets") && !segments.get(3).isEmpty()) {
+                    return switch (method) {
+                        case "GET" -> getStreamOffset(segments.get(1), segments.get(3));
+                        case "PUT" -> putStreamOffset(segments.get(1), segments.get(3), request.body());
+                        default -> notAllowed(method, path);
+                    };
+                }
             }
             case "exchanges" -> {
                 if (n == 2) {
@@ -260,6 +268,43 @@ public final class ManagementApi {
         return topology.submit(() -> topology.queues().get(name)).thenCompose(queue -> queue == null
                 ? done(notFound("queue", name))
                 : queue.purge().thenApply(ManagementApi::messageCount));
+    }
+
+    /** The stream of that name; completes with null after answering {@code missing} when there is none. */
+    private CompletableFuture<StreamQueue> stream(String name) {
+        return topology.submit(() -> topology.queues().get(name))
+                .thenApply(queue -> queue instanceof StreamQueue stream ? stream : null);
+    }
+
+    private CompletableFuture<ManagementResponse> getStreamOffset(String queue, String consumer) {
+        return stream(queue).thenCompose(stream -> stream == null
+                ? done(ManagementResponse.error(404, "stream '" + queue + "' in vhost '" + topology.vhost()
+                        + "' not found"))
+                : stream.storedOffset(consumer).thenApply(offset -> offset == null
+                        ? ManagementResponse.error(404, "consumer '" + consumer + "' of stream '" + queue
+                                + "' has no stored offset")
+                        : new ManagementResponse(200, offsetBody(consumer, offset))));
+    }
+
+    private CompletableFuture<ManagementResponse> putStreamOffset(String queue, String consumer, Object body) {
+        Map<String, Object> properties = properties(body, Set.of("offset"), "offset property");
+        if (!(properties.get("offset") instanceof Number number) || number.longValue() < 0
+                || properties.get("offset") instanceof Double || properties.get("offset") instanceof Float) {
+            throw new AmqpValues.BadRequest("the body needs 'offset': a non-negative integer");
+        }
+        long offset = number.longValue();
+        return stream(queue).thenCompose(stream -> stream == null
+                ? done(ManagementResponse.error(404, "stream '" + queue + "' in vhost '" + topology.vhost()
+                        + "' not found"))
+                : stream.storeOffset(consumer, offset)
+                        .thenApply(v -> new ManagementResponse(200, offsetBody(consumer, offset))));
+    }
+
+    private static Map<String, Object> offsetBody(String consumer, long offset) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("consumer", consumer);
+        body.put("offset", offset);
+        return body;
     }
 
     private static ManagementResponse messageCount(long count) {

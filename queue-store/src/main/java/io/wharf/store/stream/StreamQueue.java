@@ -352,6 +352,29 @@ public final class StreamQueue implements MessageQueue {
         return consumerCount;
     }
 
+    /** The stored (last settled) offset of the consumer named {@code consumerName}; null when it has none. */
+    public CompletableFuture<Long> storedOffset(String consumerName) {
+        CompletableFuture<Long> offset = new CompletableFuture<>();
+        executor.execute(() -> offset.complete(settledOffsets.get(consumerName)));
+        return offset;
+    }
+
+    /**
+     * Sets the stored offset of the consumer named {@code consumerName}, as if it had settled {@code offset} last
+     * (a lower value moves it back): its next attach resumes after it. Saved at once. A consumer of that name
+     * attached now keeps its current position.
+     */
+    public CompletableFuture<Void> storeOffset(String consumerName, long offset) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        executor.execute(() -> {
+            settledOffsets.put(consumerName, offset);
+            unsaved.put(consumerName, offset);
+            saveOffsets();
+            done.complete(null);
+        });
+        return done;
+    }
+
     /** The offsets the stream holds now, {@code [start, next)}; for tests and management. */
     public CompletableFuture<long[]> range() {
         CompletableFuture<long[]> range = new CompletableFuture<>();

@@ -1,5 +1,6 @@
 package io.wharf.store.stream;
 
+import io.wharf.store.log.CorruptRecordException;
 import io.wharf.store.log.SegmentedLog;
 import io.wharf.store.queue.ConsumerOptions;
 import io.wharf.store.queue.MessageHeader;
@@ -57,6 +58,7 @@ public final class StreamQueue implements MessageQueue {
     private final Map<QueueConsumer, Reader> readers = new LinkedHashMap<>();
     private volatile ScheduledFuture<?> retentionTask;
     private boolean retentionRunning;
+    private boolean reportedDamage;
     /** Named consumers' highest settled offsets; {@link #unsaved} holds those not handed to the store yet. */
     private final Map<String, Long> settledOffsets = new HashMap<>();
     private final Map<String, Long> unsaved = new HashMap<>();
@@ -309,6 +311,15 @@ public final class StreamQueue implements MessageQueue {
                     throw deleted;
                 }
                 reader.position = start;
+                continue;
+            } catch (CorruptRecordException damaged) {
+                // The bytes on disk no longer match their CRC: skip the record rather than stall every reader.
+                if (!reportedDamage) {
+                    reportedDamage = true;
+                    LOG.error("Stream '{}': record {} is damaged on disk and is skipped (further damaged records "
+                            + "are skipped without a log line)", name, offset, damaged);
+                }
+                reader.position = offset + 1;
                 continue;
             }
             reader.position = offset + 1;

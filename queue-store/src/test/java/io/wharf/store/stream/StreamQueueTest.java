@@ -200,6 +200,25 @@ class StreamQueueTest {
     }
 
     @Test
+    void aDamagedRecordIsSkippedAndReadingGoesOn() throws Exception {
+        open(1 << 20, Map.of());
+        publish(0, 3, 10);
+        Path segment = dir.resolve("00000000000000000000.log");
+        byte[] bytes = java.nio.file.Files.readAllBytes(segment);
+        int at = new String(bytes, StandardCharsets.ISO_8859_1).indexOf("m1");
+        assertTrue(at > 0);
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(segment,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(new byte[] {'X'}), at);
+        }
+        Recorder consumer = new Recorder();
+        stream.addConsumer(consumer, new ConsumerOptions(0, false, StreamOffset.FIRST));
+        stream.addCredit(consumer, 10);
+        assertEquals(List.of(0L, 2L), consumer.take(2));
+        consumer.assertNothingMore(stream);
+    }
+
+    @Test
     void anUnsentDeliveryGoesOutAgain() throws Exception {
         open(1 << 20, Map.of());
         publish(0, 3, 10);

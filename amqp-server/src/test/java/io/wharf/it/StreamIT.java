@@ -332,6 +332,25 @@ class StreamIT {
     }
 
     @Test
+    void aPolicyMakesAutoCreatedQueuesStreams() throws Exception {
+        broker.close();
+        broker = RunningBroker.withTestUser(dataDir, "queues:\n  policies:\n    - pattern: ^logs\\.\n"
+                + "      arguments: {x-queue-type: stream, x-max-age: 7D}\n");
+        try (Connection connection = connect()) {
+            publish(connection, "logs.app", 0, 3, 0); // auto-created by the address
+            assertEquals(Management.QueueType.STREAM, connection.management().queueInfo("logs.app").type());
+            List<AutoCloseable> consumers = new ArrayList<>();
+            BlockingQueue<Received> one = consume(connection, "logs.app",
+                    s -> s.offset(ConsumerBuilder.StreamOffsetSpecification.FIRST), consumers);
+            BlockingQueue<Received> two = consume(connection, "logs.app",
+                    s -> s.offset(ConsumerBuilder.StreamOffsetSpecification.FIRST), consumers);
+            assertEquals(expected(0, 3), take(one, 3));
+            assertEquals(expected(0, 3), take(two, 3));
+            closeAll(consumers);
+        }
+    }
+
+    @Test
     void theOffsetFilterIsEchoedOnlyWhenApplied() throws Exception {
         try (Connection rabbit = connect()) {
             rabbit.management().queue("echo-stream").type(Management.QueueType.STREAM).declare();

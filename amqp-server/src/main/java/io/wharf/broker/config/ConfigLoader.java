@@ -250,7 +250,11 @@ public final class ConfigLoader {
             Map<String, Object> typed = new LinkedHashMap<>();
             map.forEach((k, v) -> typed.put(k, v instanceof Integer n ? Long.valueOf(n) : v));
             try {
-                io.wharf.store.queue.QueueArguments.from(typed);
+                if ("stream".equals(typed.get("x-queue-type"))) {
+                    io.wharf.store.stream.StreamArguments.from(typed);
+                } else {
+                    io.wharf.store.queue.QueueArguments.from(typed);
+                }
             } catch (IllegalArgumentException e) {
                 r.error(at + ".arguments." + e.getMessage());
                 continue;

@@ -491,4 +491,24 @@ class ConfigLoaderTest {
         assertTrue(e.getMessage().contains("queues.policies[0].pattern"), e.getMessage());
         assertTrue(e.getMessage().contains("queues.policies[1].arguments.x-max-length"), e.getMessage());
     }
+
+    @Test
+    void streamPoliciesAreCheckedAsStreams() {
+        BrokerConfig config = ConfigLoader.parse("""
+                queues:
+                  policies:
+                    - pattern: ^logs\\.
+                      arguments: {x-queue-type: stream, x-max-age: 7D, x-max-length-bytes: 1000000}
+                """, Map.of());
+        assertEquals(Map.of("x-queue-type", "stream", "x-max-age", "7D", "x-max-length-bytes", 1000000L),
+                config.queues().argumentsFor("logs.app"));
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
+                queues:
+                  policies:
+                    - pattern: ^logs\\.
+                      arguments: {x-queue-type: stream, x-max-age: 7 days}
+                """, Map.of()));
+        assertTrue(e.getMessage().contains("queues.policies[0].arguments"), e.getMessage());
+        assertTrue(e.getMessage().contains("7 days"), e.getMessage());
+    }
 }

@@ -74,14 +74,18 @@ public final class QueueRegistry {
         this.autoCreateArguments = arguments;
     }
 
-    /** The queue of that name, created as a durable classic queue when missing (auto-create). */
+    /**
+     * The queue of that name, created when missing (auto-create) as a durable classic queue, or a stream when the
+     * policy's arguments say {@code x-queue-type: stream}.
+     */
     public MessageQueue getOrCreate(String name) {
         MessageQueue existing = queues.get(name);
         if (existing != null) {
             return existing;
         }
-        return declare(new QueueDefinition(vhost, name, "classic", true, false, false,
-                autoCreateArguments.apply(name))).queue();
+        Map<String, Object> arguments = autoCreateArguments.apply(name);
+        String type = "stream".equals(arguments.get("x-queue-type")) ? "stream" : "classic";
+        return declare(new QueueDefinition(vhost, name, type, true, false, false, arguments)).queue();
     }
 
     /**

@@ -209,18 +209,38 @@ public final class StreamQueue implements MessageQueue {
         };
     }
 
-    /** The offset of the first record stored at or after {@code epochMs}; {@code end} when there is none. */
+    /**
+     * The offset of the first record stored at or after {@code epochMs}; {@code end} when there is none. A binary
+     * search over offsets: record timestamps are the writer's batch times, so they do not decrease (unless the
+     * wall clock is set back, when the answer is near, not exact). Each probe reads one record header through the
+     * sparse index.
+     */
     private long firstAtOrAfter(long epochMs, long start, long end) {
-        long[] found = {end};
-        // A linear scan of the record headers (mapped files, no payload copies); a time index would make it a seek.
-        log.scan(start, record -> {
-            if (record.timestampMs() >= epochMs) {
-                found[0] = record.offset();
-                return false;
+        long low = start;
+        long high = end;
+        while (low < high) {
+            long mid = (low + high) >>> 1;
+            long probed = timestampAtOrAfter(mid);
+            if (probed < 0) {
+                return end;
             }
-            return true;
+            if (probed >= epochMs) {
+                high = mid;
+            } else {
+                low = mid + 1;
+            }
+        }
+        return low;
+    }
+
+    /** The timestamp of record {@code offset} (or the first after it when it was deleted); -1 when none. */
+    private long timestampAtOrAfter(long offset) {
+        long[] timestamp = {-1};
+        log.scan(offset, record -> {
+            timestamp[0] = record.timestampMs();
+            return false;
         });
-        return found[0];
+        return timestamp[0];
     }
 
     @Override

@@ -234,18 +234,33 @@ class StreamQueueTest {
 
     @Test
     void timestampStartsAtTheFirstMessageStoredAtOrAfterIt() throws Exception {
-        open(1 << 20, Map.of());
-        publish(0, 3, 10);
-        long mark = System.currentTimeMillis() + 1;
-        while (System.currentTimeMillis() < mark + 1) {
-            Thread.onSpinWait();
+        open(4096, Map.of());
+        // three groups of messages over several segments, each group stored after the clock moved on
+        long[] marks = new long[3];
+        int[] firsts = {0, 7, 20};
+        int[] ends = {7, 20, 23};
+        for (int g = 0; g < 3; g++) {
+            marks[g] = System.currentTimeMillis() + 1;
+            while (System.currentTimeMillis() < marks[g] + 1) {
+                Thread.onSpinWait();
+            }
+            publish(firsts[g], ends[g], 1000);
         }
-        publish(3, 5, 10);
-        Recorder consumer = new Recorder();
-        stream.addConsumer(consumer, new ConsumerOptions(0, false, StreamOffset.timestamp(mark)));
-        stream.addCredit(consumer, 10);
-        assertEquals(List.of(3L, 4L), consumer.take(2));
-        consumer.assertNothingMore(stream);
+        for (int g = 0; g < 3; g++) {
+            Recorder consumer = new Recorder();
+            stream.addConsumer(consumer, new ConsumerOptions(0, false, StreamOffset.timestamp(marks[g])));
+            stream.addCredit(consumer, 1);
+            assertEquals(List.of((long) firsts[g]), consumer.take(1), "group " + g);
+        }
+        Recorder future = new Recorder();
+        stream.addConsumer(future, new ConsumerOptions(0, false,
+                StreamOffset.timestamp(System.currentTimeMillis() + 60_000)));
+        stream.addCredit(future, 10);
+        future.assertNothingMore(stream);
+        Recorder past = new Recorder();
+        stream.addConsumer(past, new ConsumerOptions(0, false, StreamOffset.timestamp(0)));
+        stream.addCredit(past, 1);
+        assertEquals(List.of(0L), past.take(1));
     }
 
     @Test

@@ -2,7 +2,7 @@ package io.wharf.amqp.engine;
 
 import io.wharf.amqp.sasl.SaslAuthenticator;
 import io.wharf.broker.config.AmqpConfig;
-import io.wharf.plugin.BrokerEventListener;
+import io.wharf.broker.plugin.PluginHost;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.qpid.proton.amqp.Symbol;
@@ -11,6 +11,8 @@ import org.apache.qpid.proton.amqp.Symbol;
  * What every connection of the broker shares: limits, authentication, the virtual hosts, the event sink, and
  * what the broker says about itself in {@code open}. Immutable apart from the id counter and the virtual hosts.
  *
+ * @param events              broker events for plugins; {@link PluginHost#hasListeners()} tells whether building
+ *                            one is worth it
  * @param vhosts              virtual hosts by name; a connection picks one at open
  * @param openProperties      {@code open.properties} sent to every client (product, version, node, ...)
  * @param offeredCapabilities {@code open.offered-capabilities}
@@ -20,7 +22,7 @@ public record EngineContext(
         SaslAuthenticator authenticator,
         VirtualHosts vhosts,
         Backpressure backpressure,
-        BrokerEventListener events,
+        PluginHost events,
         Map<Symbol, Object> openProperties,
         Symbol[] offeredCapabilities,
         AtomicLong connectionIds) {

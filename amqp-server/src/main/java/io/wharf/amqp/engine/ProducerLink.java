@@ -37,6 +37,9 @@ final class ProducerLink {
 
     /** How soon a producer held back by backpressure is looked at again. */
     private static final long CREDIT_RECHECK_MS = 50;
+    private static final byte[] EMPTY = new byte[0];
+    /** A multi-transfer gathering buffer up to this size stays for the link's next large message. */
+    private static final int REUSED_PARTIAL_MAX_BYTES = 256 * 1024;
 
     private final AmqpConnectionHandler connection;
     private final Receiver receiver;
@@ -47,7 +50,7 @@ final class ProducerLink {
     /** Set for a dynamic (temporary) target queue: deleted when this link goes. */
     private final boolean ownsQueue;
 
-    private byte[] partial = new byte[0];
+    private byte[] partial = EMPTY;
     private int partialLength;
     private int pendingStores;
     private boolean closed;
@@ -127,25 +130,39 @@ final class ProducerLink {
             return;
         }
         int pending = delivery.pending();
-        if (pending > 0) {
-            if ((long) partialLength + pending > maxMessageSizeBytes) {
-                closeWithError(LinkError.MESSAGE_SIZE_EXCEEDED, "message larger than the maximum of "
-                        + maxMessageSizeBytes + " bytes (amqp.max-message-size-bytes)");
-                return;
-            }
-            if (partial.length < partialLength + pending) {
-                partial = Arrays.copyOf(partial, Math.max(partialLength + pending, partial.length * 2));
-            }
-            partialLength += receiver.recv(partial, partialLength, pending);
-        }
-        if (delivery.isPartial()) {
+        if ((long) partialLength + pending > maxMessageSizeBytes) {
+            closeWithError(LinkError.MESSAGE_SIZE_EXCEEDED, "message larger than the maximum of "
+                    + maxMessageSizeBytes + " bytes (amqp.max-message-size-bytes)");
             return;
         }
-        receiver.advance();
-        // Hand the bytes over whole: the store keeps them; a fresh buffer for the next message.
-        byte[] bytes = partial.length == partialLength ? partial : Arrays.copyOf(partial, partialLength);
-        partial = new byte[0];
-        partialLength = 0;
+        byte[] bytes;
+        if (partialLength == 0 && !delivery.isPartial()) {
+            // The whole message came in one transfer (the common case): its size is known, so receive it into
+            // an array of exactly that size, which the store then keeps. One copy, out of proton's buffer.
+            bytes = new byte[pending];
+            if (pending > 0) {
+                receiver.recv(bytes, 0, pending);
+            }
+            receiver.advance();
+        } else {
+            // Several transfers: gather them, then hand over an exact-size copy.
+            if (pending > 0) {
+                if (partial.length < partialLength + pending) {
+                    partial = Arrays.copyOf(partial, Math.max(partialLength + pending, partial.length * 2));
+                }
+                partialLength += receiver.recv(partial, partialLength, pending);
+            }
+            if (delivery.isPartial()) {
+                return;
+            }
+            receiver.advance();
+            bytes = partial.length == partialLength ? partial : Arrays.copyOf(partial, partialLength);
+            // The gathering buffer is kept for the next large message unless it would pin much memory.
+            if (bytes == partial || partial.length > REUSED_PARTIAL_MAX_BYTES) {
+                partial = EMPTY;
+            }
+            partialLength = 0;
+        }
         boolean presettled = delivery.remotelySettled();
         if (presettled) {
             delivery.settle();
@@ -195,7 +212,7 @@ final class ProducerLink {
         Publication.storeAll(queues, header, message).whenComplete((ok, error) -> connection.runOnLoop(() -> {
             pendingStores--;
             backpressure.stored(sizeBytes);
-            if (error == null) {
+            if (error == null && connection.context().events().hasListeners()) {
                 for (int i = 0; i < queues.size(); i++) {
                     connection.context().events().messagePublished(new PublishedMessage(
                             connection.connectionId(), publishedTo, queues.get(i).name(), sizeBytes, presettled));
@@ -281,7 +298,7 @@ final class ProducerLink {
 
     private void closeWithError(Symbol condition, String description) {
         close();
-        partial = new byte[0];
+        partial = EMPTY;
         partialLength = 0;
         receiver.setCondition(new ErrorCondition(condition, description));
         receiver.close();

@@ -5,9 +5,15 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -18,22 +24,31 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The AMQP listener: a Netty server whose pipeline is header check, then one proton-j connection handler. */
+/**
+ * The AMQP listener: a Netty server whose pipeline is header check, then one proton-j connection handler.
+ *
+ * <p>On Linux it runs on Netty's native epoll transport when the native library loads (fewer copies and system
+ * calls per read and write than the JDK selector), and on NIO everywhere else; the handlers see no difference.
+ */
 public final class AmqpServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AmqpServer.class);
     private static final long SHUTDOWN_GRACE_MS = 5_000;
 
-    private final EventLoopGroup acceptor = new NioEventLoopGroup(1);
+    private static final boolean EPOLL = Epoll.isAvailable();
+
+    private final EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, ioHandlerFactory());
     private final EventLoopGroup loops;
     private final ChannelGroup connections = new DefaultChannelGroup("amqp-connections", GlobalEventExecutor.INSTANCE);
     private final Channel listener;
 
     private AmqpServer(EngineContext context, String host, int port, int loopThreads) throws InterruptedException {
-        loops = new NioEventLoopGroup(loopThreads);
+        loops = new MultiThreadIoEventLoopGroup(loopThreads, ioHandlerFactory());
+        Class<? extends ServerChannel> channelType = EPOLL ? EpollServerSocketChannel.class
+                : NioServerSocketChannel.class;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, loops)
-                .channel(NioServerSocketChannel.class)
+                .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -44,6 +59,16 @@ public final class AmqpServer implements AutoCloseable {
                     }
                 });
         listener = bootstrap.bind(host, port).sync().channel();
+        LOG.debug("AMQP transport: {}", transportName());
+    }
+
+    /** {@code epoll} or {@code nio}: the Netty transport this JVM runs connections on. */
+    public static String transportName() {
+        return EPOLL ? "epoll" : "nio";
+    }
+
+    private static IoHandlerFactory ioHandlerFactory() {
+        return EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     }
 
     /** Binds and starts accepting. {@code port} 0 picks a free port ({@link #port()}). */

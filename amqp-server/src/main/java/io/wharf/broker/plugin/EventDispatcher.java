@@ -104,6 +104,11 @@ final class EventDispatcher implements BrokerEventListener {
         }
     }
 
+    /** Whether an event offered now would be queued for at least one listener (two volatile reads). */
+    boolean hasListeners() {
+        return accepting && !listeners.isEmpty();
+    }
+
     /** Events dropped so far because the queue was full. */
     long droppedEvents() {
         return droppedEvents.get();

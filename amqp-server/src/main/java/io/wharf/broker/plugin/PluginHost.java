@@ -120,6 +120,14 @@ public final class PluginHost implements BrokerEventListener, AutoCloseable {
     }
 
     /**
+     * Whether any listener would receive an event now. Callers on the hot path ask before building an event (one
+     * {@link PublishedMessage} per message and queue), so a broker without listening plugins allocates nothing.
+     */
+    public boolean hasListeners() {
+        return events.hasListeners();
+    }
+
+    /**
      * Stops taking events, delivers those already queued (waiting at most {@value #CLOSE_DRAIN_TIMEOUT_SECONDS} s),
      * then stops the plugins in reverse start order and releases their jars. Idempotent.
      *

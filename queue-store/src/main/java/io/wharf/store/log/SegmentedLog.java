@@ -464,17 +464,29 @@ public final class SegmentedLog {
 
     /** Forces the active segment when it holds unforced records (batch policy, end of batch). */
     void forceActiveOnWriter(WriterBatch batch) {
+        if (forceActive()) {
+            batch.countForce();
+        }
+    }
+
+    /**
+     * Forces the active segment when it holds unforced records; answers whether it forced. Called by the writer
+     * thread or, at the end of a batch, by one {@link ForcePool} thread on the writer's behalf while the writer
+     * waits for it (one thread per log per batch).
+     */
+    boolean forceActive() {
         if (failure != null || closed) {
-            return;
+            return false;
         }
         try {
             if (active.unforced) {
                 active.force();
-                batch.countForce();
+                return true;
             }
         } catch (IOException e) {
             fail(e);
         }
+        return false;
     }
 
     /** Forces everything this log wrote and did not force yet (interval policy, writer shutdown). */

@@ -21,12 +21,14 @@ final class WriterBatch {
     long nowMs;
 
     private final LogWriter writer;
+    private final ForcePool forcePool;
     private final List<LogRequest> afterWrite = new ArrayList<>();
     private final List<LogRequest> afterForce = new ArrayList<>();
     private final List<SegmentedLog> toForce = new ArrayList<>();
 
-    WriterBatch(LogWriter writer, FsyncPolicy policy, int stagingBufferBytes) {
+    WriterBatch(LogWriter writer, FsyncPolicy policy, int stagingBufferBytes, ForcePool forcePool) {
         this.writer = writer;
+        this.forcePool = forcePool;
         this.policy = policy;
         this.staging = ByteBuffer.allocateDirect(stagingBufferBytes).order(RecordLayout.BYTE_ORDER);
         this.header = ByteBuffer.allocateDirect(RecordLayout.HEADER_LENGTH).order(RecordLayout.BYTE_ORDER);
@@ -61,14 +63,15 @@ final class WriterBatch {
         writer.countForce();
     }
 
-    /** Completes what needs no force, forces each log that needs it once, then completes the rest. */
+    /**
+     * Completes what needs no force, forces each log that needs it once (several logs at once, see
+     * {@link ForcePool}), then, when every force has returned, completes the rest.
+     */
     void finish() {
         for (LogRequest r : afterWrite) {
             completeOrReject(r);
         }
-        for (SegmentedLog log : toForce) {
-            log.forceActiveOnWriter(this);
-        }
+        writer.countForces(forcePool.forceAll(toForce));
         for (LogRequest r : afterForce) {
             Throwable failure = r.log.failure();
             if (failure != null) {

@@ -234,7 +234,11 @@ public final class ClassicQueue implements MessageQueue {
     }
 
     private void updateFull() {
-        full = arguments.overflow() != Overflow.DROP_HEAD && atLimit(1);
+        boolean nowFull = arguments.overflow() != Overflow.DROP_HEAD && atLimit(1);
+        // Called on every publish and dispatch; a volatile write is a full fence on x86, a read is not.
+        if (nowFull != full) {
+            full = nowFull;
+        }
     }
 
     @Override

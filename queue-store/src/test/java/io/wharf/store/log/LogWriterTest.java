@@ -16,15 +16,19 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -298,6 +302,66 @@ class LogWriterTest {
             CompletableFuture<Void> second = log.close();
             first.get(10, TimeUnit.SECONDS);
             second.get(10, TimeUnit.SECONDS);
+        }
+    }
+    @Test
+    void forcesTheFilesOfABatchInParallelAndCompletesOnlyAfterEachFileIsForced() throws Exception {
+        int logs = 1 + 3 * LogWriter.FORCE_PARALLELISM;
+        Set<Path> forcedDirs = ConcurrentHashMap.newKeySet();
+        CountDownLatch firstForceWaiting = new CountDownLatch(1);
+        CountDownLatch firstForceGate = new CountDownLatch(1);
+        // Every forcer of the second batch meets here: passes only if FORCE_PARALLELISM forces are in flight at once.
+        CountDownLatch allForcersIn = new CountDownLatch(LogWriter.FORCE_PARALLELISM);
+        AtomicBoolean gated = new AtomicBoolean();
+        ChannelOpener opener = (path, options) -> new ForwardingFileChannel(FileChannel.open(path, options)) {
+            @Override
+            public void force(boolean metaData) throws IOException {
+                if (gated.get()) {
+                    try {
+                        if (path.getParent().endsWith("q0")) {
+                            firstForceWaiting.countDown();
+                            firstForceGate.await(30, TimeUnit.SECONDS);
+                        } else {
+                            allForcersIn.countDown();
+                            if (!allForcersIn.await(30, TimeUnit.SECONDS)) {
+                                throw new IOException("fewer than " + LogWriter.FORCE_PARALLELISM + " forces at once");
+                            }
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException(e);
+                    }
+                }
+                super.force(metaData);
+                forcedDirs.add(path.getParent());
+            }
+        };
+        try (LogWriter writer = LogWriter.start(FsyncPolicy.BATCH)) {
+            List<SegmentedLog> all = new ArrayList<>();
+            for (int l = 0; l < logs; l++) {
+                all.add(SegmentedLog.open(tmp.resolve("q" + l), LogConfig.defaults(), writer, opener));
+            }
+            gated.set(true);
+            long forcesBefore = writer.forceCount();
+            // The first batch holds only q0 and waits in its force while the others queue up as one batch.
+            CompletableFuture<Long> first = all.get(0).append(header(0), payload(0, PAYLOAD), true);
+            assertTrue(firstForceWaiting.await(10, TimeUnit.SECONDS));
+            List<CompletableFuture<Boolean>> forcedWhenDone = new ArrayList<>();
+            for (int l = 1; l < logs; l++) {
+                Path dir = tmp.resolve("q" + l);
+                forcedWhenDone.add(all.get(l).append(header(l), payload(l, PAYLOAD), true)
+                        .thenApply(offset -> forcedDirs.contains(dir)));
+            }
+            firstForceGate.countDown();
+            assertEquals(0, first.get(10, TimeUnit.SECONDS));
+            for (CompletableFuture<Boolean> f : forcedWhenDone) {
+                assertTrue(f.get(10, TimeUnit.SECONDS), "a future completed before its file was forced");
+            }
+            assertEquals(logs, writer.forceCount() - forcesBefore);
+            gated.set(false);
+            for (SegmentedLog log : all) {
+                log.close().join();
+            }
         }
     }
 }

@@ -21,6 +21,11 @@ final class Subscriptions {
     private final Topology topology;
     /** Queue name -> consumers attached. Topology thread only. */
     private final Map<String, Integer> members = new HashMap<>();
+    /**
+     * Subscriptions whose queue is about to be deleted (the delete is a later topology task): already gone for a
+     * lookup, so a second unsubscribe queued in between fails as it should. Topology thread only.
+     */
+    private final java.util.Set<String> deleting = new java.util.HashSet<>();
 
     Subscriptions(Topology topology) {
         this.topology = topology;
@@ -90,7 +95,7 @@ final class Subscriptions {
         String name = lookup.queueName();
         return topology.submit(() -> {
             MessageQueue queue = topology.queues().get(name);
-            if (queue == null) {
+            if (queue == null || deleting.contains(name)) {
                 return null;
             }
             members.merge(name, 1, Integer::sum);
@@ -114,12 +119,18 @@ final class Subscriptions {
             return;
         }
         boolean deleteWhenUnused = closed || subscription.kind() == TopicSubscription.Kind.SHARED_VOLATILE;
-        topology.submit(() -> members.computeIfPresent(name, (n, count) -> count <= 1 ? null : count - 1))
-                .thenAccept(left -> {
-                    if (deleteWhenUnused && left == null) {
-                        topology.deleteQueue(name, queue -> !members.containsKey(name));
-                    }
-                });
+        topology.submit(() -> {
+            Integer left = members.computeIfPresent(name, (n, count) -> count <= 1 ? null : count - 1);
+            if (deleteWhenUnused && left == null) {
+                deleting.add(name);
+            }
+            return left;
+        }).thenAccept(left -> {
+            if (deleteWhenUnused && left == null) {
+                topology.deleteQueue(name, queue -> !members.containsKey(name))
+                        .whenComplete((removed, error) -> topology.submit(() -> deleting.remove(name)));
+            }
+        });
     }
 
     private static RuntimeException asCompletion(Throwable error) {

@@ -481,6 +481,9 @@ public final class ClassicQueue implements MessageQueue {
 
     /** Browsers see copies of the waiting messages in offset order; nothing is acquired. */
     private void browse() {
+        if (!consumers.hasBrowsers()) {
+            return;
+        }
         for (QueueConsumers.State browser : consumers.browsers()) {
             while (browser.credit > 0) {
                 Entry next = ready.nextAfter(browser.browsedUpTo);
@@ -509,16 +512,22 @@ public final class ClassicQueue implements MessageQueue {
      * {@code wasReady} says the message was counted in the ready bytes.
      */
     private void leave(long offset, DeadLetters.Reason reason, long deliveryCount, boolean wasReady) {
-        if (arguments.deadLetterExchange() != null) {
-            try {
-                deadLetters.deadLetter(definition, log.read(offset), reason, deliveryCount);
-            } catch (RuntimeException e) {
-                LOG.warn("Queue '{}': dead-lettering message {} ({}) failed; it is dropped: {}", name, offset,
-                        reason.wireName(), e.toString());
+        boolean deadLetter = arguments.deadLetterExchange() != null;
+        boolean countBytes = wasReady && arguments.limitsBytes();
+        if (deadLetter || countBytes) {
+            // One read of the record serves both (each read checks the record's CRC).
+            ByteBuffer payload = log.read(offset);
+            if (countBytes) {
+                readyBytes -= payload.remaining();
             }
-        }
-        if (wasReady && arguments.limitsBytes()) {
-            readyBytes -= log.read(offset).remaining();
+            if (deadLetter) {
+                try {
+                    deadLetters.deadLetter(definition, payload, reason, deliveryCount);
+                } catch (RuntimeException e) {
+                    LOG.warn("Queue '{}': dead-lettering message {} ({}) failed; it is dropped: {}", name, offset,
+                            reason.wireName(), e.toString());
+                }
+            }
         }
         remove(offset);
     }

@@ -27,6 +27,8 @@ final class QueueConsumers {
     private final boolean singleActive;
     private final List<State> all = new ArrayList<>();
     private int next;
+    /** Browsers among {@link #all}, so dispatch skips browsing without a scan when there are none (the usual case). */
+    private int browserCount;
 
     QueueConsumers(boolean singleActive) {
         this.singleActive = singleActive;
@@ -34,6 +36,9 @@ final class QueueConsumers {
 
     void add(QueueConsumer consumer, ConsumerOptions options) {
         all.add(new State(consumer, options));
+        if (options.browse()) {
+            browserCount++;
+        }
     }
 
     /** Removes and returns the consumer's state; null when it was not attached. */
@@ -41,6 +46,9 @@ final class QueueConsumers {
         State state = find(consumer);
         if (state != null) {
             all.remove(state);
+            if (state.options.browse()) {
+                browserCount--;
+            }
         }
         return state;
     }
@@ -56,6 +64,11 @@ final class QueueConsumers {
 
     void clear() {
         all.clear();
+        browserCount = 0;
+    }
+
+    boolean hasBrowsers() {
+        return browserCount > 0;
     }
 
     /** Consumers that take messages (browsers not counted). */

@@ -7,6 +7,8 @@ import io.wharf.amqp.sasl.SaslAuthenticator;
 import io.wharf.amqp.server.AmqpServer;
 import io.wharf.broker.config.BrokerConfig;
 import io.wharf.broker.plugin.PluginHost;
+import io.wharf.broker.security.ConfiguredUsers;
+import io.wharf.plugin.UserAdmin;
 import io.wharf.exchange.Topology;
 import io.wharf.store.DiskQueueStorage;
 import io.wharf.store.DiskSpace;
@@ -58,6 +60,7 @@ public final class Broker implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final ExecutorService hashing;
     private final PluginHost plugins;
+    private final UserAdmin users;
     private final AmqpServer server;
     private boolean closed;
 
@@ -96,10 +99,11 @@ public final class Broker implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        plugins = PluginHost.start(config.plugins(), VERSION, Broker.class.getClassLoader());
+        users = new ConfiguredUsers(config.auth());
+        plugins = PluginHost.start(config.plugins(), VERSION, users, Broker.class.getClassLoader());
         EngineContext context = new EngineContext(
                 config.amqp(),
-                new SaslAuthenticator(config.auth(), hashing),
+                new SaslAuthenticator(config.auth().anonymousEnabled(), users, hashing),
                 vhosts,
                 new Backpressure(diskSpace, memory::on, maxInflight),
                 plugins,
@@ -129,6 +133,11 @@ public final class Broker implements AutoCloseable {
     /** The bound AMQP port (the real one when configured as 0). */
     public int amqpPort() {
         return server.port();
+    }
+
+    /** The broker's users and permissions. */
+    public UserAdmin users() {
+        return users;
     }
 
     public BrokerConfig config() {

@@ -1,19 +1,16 @@
 package io.wharf.amqp.sasl;
 
-import io.wharf.broker.config.AuthConfig;
-import io.wharf.broker.config.UserConfig;
+import io.wharf.plugin.UserAdmin;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * Checks SASL PLAIN and ANONYMOUS logins against the configured users. Password hashes are deliberately slow
+ * Checks SASL PLAIN and ANONYMOUS logins against the broker's users. Password hashes are deliberately slow
  * (milliseconds), so verification runs on {@code hashingExecutor}, never on a connection's event loop.
  */
 public final class SaslAuthenticator {
@@ -24,14 +21,12 @@ public final class SaslAuthenticator {
     public static final String ANONYMOUS_USER = "anonymous";
 
     private final boolean anonymousEnabled;
-    private final Map<String, UserConfig> users = new HashMap<>();
+    private final UserAdmin users;
     private final Executor hashingExecutor;
 
-    public SaslAuthenticator(AuthConfig auth, Executor hashingExecutor) {
-        this.anonymousEnabled = auth.anonymousEnabled();
-        for (UserConfig user : auth.users()) {
-            users.put(user.name(), user);
-        }
+    public SaslAuthenticator(boolean anonymousEnabled, UserAdmin users, Executor hashingExecutor) {
+        this.anonymousEnabled = anonymousEnabled;
+        this.users = users;
         this.hashingExecutor = hashingExecutor;
     }
 
@@ -68,14 +63,9 @@ public final class SaslAuthenticator {
         char[] password = new char[decoded.remaining()];
         decoded.get(password);
         Arrays.fill(decoded.array(), '\0');
-        UserConfig user = users.get(name);
-        if (user == null || (user.loopbackOnly() && (remote == null || !remote.isLoopbackAddress()))) {
-            Arrays.fill(password, '\0');
-            return CompletableFuture.completedFuture(null);
-        }
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return PasswordHash.verify(password, user.passwordHash()) ? name : null;
+                return users.authenticate(name, password, remote).map(UserAdmin.User::name).orElse(null);
             } finally {
                 Arrays.fill(password, '\0');
             }

@@ -4,6 +4,7 @@ import io.wharf.broker.config.PluginsConfig;
 import io.wharf.plugin.BrokerEventListener;
 import io.wharf.plugin.ConnectionInfo;
 import io.wharf.plugin.PluginContext;
+import io.wharf.plugin.UserAdmin;
 import io.wharf.plugin.PublishedMessage;
 import io.wharf.plugin.WharfPlugin;
 import org.slf4j.Logger;
@@ -57,9 +58,11 @@ public final class PluginHost implements BrokerEventListener, AutoCloseable {
      *
      * @param config        where to look for plugin jars, which plugins to start and their settings
      * @param brokerVersion reported to plugins by {@link PluginContext#brokerVersion()}
+     * @param users         the broker's users, offered to plugins by {@link PluginContext#users()}
      * @param parent        the class loader to search for plugins first, and the parent of each plugin jar's loader
      */
-    public static PluginHost start(PluginsConfig config, String brokerVersion, ClassLoader parent) {
+    public static PluginHost start(PluginsConfig config, String brokerVersion, UserAdmin users,
+            ClassLoader parent) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(brokerVersion, "brokerVersion");
         Objects.requireNonNull(parent, "parent");
@@ -83,7 +86,7 @@ public final class PluginHost implements BrokerEventListener, AutoCloseable {
                             + " class path and {}); going on without it", name, describe(config.dir()));
                     continue;
                 }
-                Context context = new Context(name, frozenSettings(settings.get(name)), brokerVersion, events);
+                Context context = new Context(name, frozenSettings(settings.get(name)), brokerVersion, users, events);
                 if (startPlugin(plugin, context)) {
                     started.add(new StartedPlugin(plugin, context));
                 }
@@ -226,13 +229,16 @@ public final class PluginHost implements BrokerEventListener, AutoCloseable {
         private final String pluginName;
         private final Map<String, Object> settings;
         private final String brokerVersion;
+        private final UserAdmin users;
         private final EventDispatcher events;
         private boolean revoked;
 
-        Context(String pluginName, Map<String, Object> settings, String brokerVersion, EventDispatcher events) {
+        Context(String pluginName, Map<String, Object> settings, String brokerVersion, UserAdmin users,
+                EventDispatcher events) {
             this.pluginName = pluginName;
             this.settings = settings;
             this.brokerVersion = brokerVersion;
+            this.users = users;
             this.events = events;
         }
 
@@ -254,6 +260,11 @@ public final class PluginHost implements BrokerEventListener, AutoCloseable {
         @Override
         public String brokerVersion() {
             return brokerVersion;
+        }
+
+        @Override
+        public UserAdmin users() {
+            return users;
         }
 
         synchronized void revoke() {

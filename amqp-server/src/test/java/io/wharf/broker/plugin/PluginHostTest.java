@@ -1,7 +1,9 @@
 package io.wharf.broker.plugin;
 
 import ch.qos.logback.classic.Level;
+import io.wharf.broker.config.AuthConfig;
 import io.wharf.broker.config.PluginsConfig;
+import io.wharf.broker.security.ConfiguredUsers;
 import io.wharf.broker.plugin.RecordingPlugin.ConnectionClosed;
 import io.wharf.broker.plugin.RecordingPlugin.ConnectionOpened;
 import io.wharf.broker.plugin.RecordingPlugin.MessagePublished;
@@ -274,7 +276,7 @@ class PluginHostTest {
 
     private PluginHost start(List<String> enabled, Map<String, Map<String, Object>> settings) {
         PluginHost host = PluginHost.start(new PluginsConfig(pluginsDir, enabled, settings), VERSION,
-                PluginHostTest.class.getClassLoader());
+                new ConfiguredUsers(new AuthConfig(false, List.of())), PluginHostTest.class.getClassLoader());
         hosts.add(host);
         return host;
     }

@@ -19,4 +19,7 @@ public interface PluginContext {
 
     /** The broker's product version, e.g. {@code 0.1.0}. */
     String brokerVersion();
+
+    /** The broker's users and permissions (for management and authentication plugins). */
+    UserAdmin users();
 }

@@ -1,0 +1,2 @@
+/** Users, their roles and per-vhost permissions. */
+package io.wharf.broker.security;

@@ -16,6 +16,7 @@ import io.wharf.store.log.LogConfig;
 import io.wharf.store.log.LogWriter;
 import io.wharf.store.log.LogWriterConfig;
 import io.wharf.store.meta.MetadataStore;
+import io.wharf.store.queue.MemoryQueueLog;
 import io.wharf.store.queue.QueueDefinition;
 import io.wharf.store.queue.QueueRegistry;
 import io.wharf.store.queue.QueueThreads;
@@ -90,7 +91,7 @@ public final class Broker implements AutoCloseable {
             return t;
         });
         timer.scheduleWithFixedDelay(diskSpace::check, 1, 1, TimeUnit.SECONDS);
-        MemoryAlarm memory = new MemoryAlarm(config.limits().memoryHighWatermarkPercent());
+        MemoryAlarm memory = new MemoryAlarm(config.limits().memoryHighWatermarkPercent(), MemoryQueueLog::heldBytes);
         timer.scheduleWithFixedDelay(memory::check, 1, 1, TimeUnit.SECONDS);
         long maxInflight = config.limits().maxInflightBytes() > 0 ? config.limits().maxInflightBytes()
                 : Runtime.getRuntime().maxMemory() / 4;

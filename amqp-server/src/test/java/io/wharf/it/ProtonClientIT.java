@@ -185,9 +185,9 @@ class ProtonClientIT {
     void releasedMessageComesBackWithDeliveryCountUnchanged() throws Exception {
         broker = RunningBroker.withTestUser(dataDir, "");
         Connection connection = connect();
-        // first-acquirer set by the producer: the first delivery carries the stored header unchanged, so the
-        // redelivery's false shows the broker rewrote it.
-        connection.openSender("/queues/o").send(Message.create("r").firstAcquirer(true)).awaitAccepted(5, SECONDS);
+        // The producer leaves first-acquirer at its default (false) and claims a delivery-count: the broker's first
+        // delivery says what is true, never delivered before.
+        connection.openSender("/queues/o").send(Message.create("r").deliveryCount(3)).awaitAccepted(5, SECONDS);
         Receiver receiver = connection.openReceiver("/queues/o", manualAccept());
 
         Delivery first = receiver.receive(ARRIVES_MS, MILLISECONDS);

@@ -178,6 +178,7 @@ final class ProducerLink {
             settleRejected(delivery, presettled, AmqpError.DECODE_ERROR, "malformed message: " + e.getMessage());
             return;
         }
+        message = asFirstDelivery(view, message);
         PublishTarget to = target;
         if (to == null) {
             Resolution resolution = connection.vhost().addresses().forMessage(view);
@@ -232,6 +233,21 @@ final class ProducerLink {
             topUpCredit();
         }));
         topUpCredit();
+    }
+
+    /**
+     * The message as stored, so that a first delivery can go out as stored: its header says delivery-count 0 and
+     * first-acquirer true whatever the producer wrote there (a producer's header rarely sets first-acquirer, whose
+     * default is false). Re-encodes only the header, in one copy, when it differs.
+     */
+    private static ByteBuffer asFirstDelivery(MessageView view, ByteBuffer message) {
+        if (view.firstAcquirer() && view.deliveryCount() == 0) {
+            return message;
+        }
+        ByteBuffer[] parts = view.withDeliveryState(0, true);
+        ByteBuffer joined = ByteBuffer.allocate(parts[0].remaining() + parts[1].remaining());
+        joined.put(parts[0]).put(parts[1]);
+        return joined.flip();
     }
 
     private static long expiryTimeMs(MessageView view) {

@@ -54,6 +54,9 @@ class DeadLetteringIT {
             management.queue("work").deadLetterExchange("dlx").argument("x-delivery-limit", 1L).declare();
             management.queue("short").deadLetterExchange("dlx").deadLetterRoutingKey("expired-key")
                     .messageTtl(java.time.Duration.ofMillis(100)).declare();
+            management.queue("capped").deadLetterExchange("dlx").maxLength(2L).declare();
+            management.queue("guarded").deadLetterExchange("dlx").maxLength(1L)
+                    .argument("x-overflow", "reject-publish-dlx").declare();
         }
         client = Client.create();
         connection = client.connect("127.0.0.1", broker.port(), new ConnectionOptions().user("alice").password("secret"));
@@ -116,5 +119,35 @@ class DeadLetteringIT {
         assertEquals("late", dead.message().body());
         assertEquals(Symbol.valueOf("expired"), dead.message().annotation("x-first-death-reason"));
         assertEquals("short", dead.message().annotation("x-first-death-queue"));
+    }
+
+    @Test
+    void droppedHeadOfAFullQueueIsDeadLetteredAsMaxlen() throws Exception {
+        Sender sender = connection.openSender("/queues/capped");
+        for (String body : List.of("m0", "m1", "m2")) {
+            sender.send(Message.create(body)).awaitAccepted(5, TimeUnit.SECONDS);
+        }
+        Delivery dead = deadLetter();
+        assertEquals("m0", dead.message().body(), "the oldest makes room");
+        assertEquals(Symbol.valueOf("maxlen"), dead.message().annotation("x-first-death-reason"));
+        assertEquals("capped", dead.message().annotation("x-first-death-queue"));
+        Receiver capped = connection.openReceiver("/queues/capped");
+        assertEquals("m1", capped.receive(5, TimeUnit.SECONDS).message().body());
+        assertEquals("m2", capped.receive(5, TimeUnit.SECONDS).message().body());
+    }
+
+    @Test
+    void rejectPublishDlxRefusesTheNewMessageAndDeadLettersIt() throws Exception {
+        Sender sender = connection.openSender("/queues/guarded");
+        sender.send(Message.create("kept")).awaitAccepted(5, TimeUnit.SECONDS);
+        org.apache.qpid.protonj2.client.Tracker refused = sender.send(Message.create("refused"));
+        refused.awaitSettlement(5, TimeUnit.SECONDS);
+        assertEquals(DeliveryState.Type.REJECTED, refused.remoteState().getType());
+
+        Delivery dead = deadLetter();
+        assertEquals("refused", dead.message().body());
+        assertEquals(Symbol.valueOf("maxlen"), dead.message().annotation("x-first-death-reason"));
+        Receiver guarded = connection.openReceiver("/queues/guarded");
+        assertEquals("kept", guarded.receive(5, TimeUnit.SECONDS).message().body());
     }
 }

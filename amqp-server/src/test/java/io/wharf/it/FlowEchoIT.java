@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,9 +13,6 @@ import org.apache.qpid.proton.amqp.UnsignedInteger;
 import org.apache.qpid.proton.amqp.messaging.Source;
 import org.apache.qpid.proton.amqp.messaging.Target;
 import org.apache.qpid.proton.amqp.transport.Flow;
-import org.apache.qpid.proton.codec.AMQPDefinedTypes;
-import org.apache.qpid.proton.codec.DecoderImpl;
-import org.apache.qpid.proton.codec.EncoderImpl;
 import org.apache.qpid.proton.engine.EndpointState;
 import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.engine.Sender;
@@ -88,7 +84,7 @@ class FlowEchoIT {
         assertTrue(linkFlows().isEmpty(), "a sender sends no flow unasked: " + linkFlows());
 
         // Grant 7 credits and ask for the echo, from the client's (handle 0) point of view.
-        peer.sendRaw(frame(0, linkFlow(0, 0, 7, true)));
+        peer.sendRaw(UnknownEndpointIT.frame(0, linkFlow(0, 0, 7, true)));
         peer.pumpUntil(ANSWER_WITHIN, false, () -> !linkFlows().isEmpty());
 
         Flow echo = linkFlows().get(0);
@@ -116,7 +112,7 @@ class FlowEchoIT {
         int granted = sender.getCredit();
         int flowsBefore = linkFlows().size();
 
-        peer.sendRaw(frame(0, linkFlow(0, 0, 0, true)));
+        peer.sendRaw(UnknownEndpointIT.frame(0, linkFlow(0, 0, 0, true)));
         peer.pumpUntil(ANSWER_WITHIN, false, () -> linkFlows().size() > flowsBefore);
 
         Flow echo = linkFlows().get(linkFlows().size() - 1);
@@ -134,7 +130,7 @@ class FlowEchoIT {
         flow.setNextOutgoingId(UnsignedInteger.ONE);
         flow.setOutgoingWindow(UnsignedInteger.valueOf(2048));
         flow.setEcho(true);
-        peer.sendRaw(frame(0, flow));
+        peer.sendRaw(UnknownEndpointIT.frame(0, flow));
         peer.pumpUntil(ANSWER_WITHIN, false, () -> flowsReceived.size() > before);
 
         Flow echo = flowsReceived.get(flowsReceived.size() - 1);
@@ -165,20 +161,6 @@ class FlowEchoIT {
         flow.setLinkCredit(UnsignedInteger.valueOf(credit));
         flow.setEcho(echo);
         return flow;
-    }
-
-    /** One AMQP frame (doff 2, type 0) on {@code channel} holding {@code performative}. */
-    private static byte[] frame(int channel, Object performative) {
-        DecoderImpl decoder = new DecoderImpl();
-        EncoderImpl encoder = new EncoderImpl(decoder);
-        AMQPDefinedTypes.registerAllTypes(decoder, encoder);
-        ByteBuffer body = ByteBuffer.allocate(512);
-        encoder.setByteBuffer(body);
-        encoder.writeObject(performative);
-        body.flip();
-        ByteBuffer frame = ByteBuffer.allocate(8 + body.remaining());
-        frame.putInt(8 + body.remaining()).put((byte) 2).put((byte) 0).putShort((short) channel).put(body);
-        return frame.array();
     }
 
     private static Flow copy(Flow flow) {

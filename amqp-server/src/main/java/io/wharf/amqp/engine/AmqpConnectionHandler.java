@@ -36,7 +36,7 @@ import org.apache.qpid.proton.engine.Sender;
 import org.apache.qpid.proton.engine.Session;
 import org.apache.qpid.proton.engine.Transport;
 import org.apache.qpid.proton.engine.TransportException;
-import org.apache.qpid.proton.engine.impl.EchoingTransport;
+import org.apache.qpid.proton.engine.impl.WharfTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -157,7 +157,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        transport = new EchoingTransport();
+        transport = new WharfTransport();
         transport.setMaxFrameSize(context.amqp().maxFrameSizeBytes());
         transport.setChannelMax(context.amqp().channelMax());
         transport.setIdleTimeout(context.amqp().idleTimeoutMs());

@@ -5,14 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.qpid.proton.amqp.Binary;
+import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.UnsignedInteger;
 import org.apache.qpid.proton.amqp.messaging.Source;
 import org.apache.qpid.proton.amqp.messaging.Target;
 import org.apache.qpid.proton.amqp.transport.Flow;
+import org.apache.qpid.proton.amqp.transport.Transfer;
+import org.apache.qpid.proton.codec.AMQPDefinedTypes;
+import org.apache.qpid.proton.codec.DecoderImpl;
+import org.apache.qpid.proton.codec.EncoderImpl;
 import org.apache.qpid.proton.engine.EndpointState;
 import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.engine.Sender;
@@ -26,11 +33,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * AMQP 1.0 section 2.7.4: a flow with {@code echo=true} asks the partner to send its own flow state back. proton-j
- * drops the flag, so these tests send the flow frame by hand (a {@link ScriptedPeer} writing raw bytes after its own
- * attach) and watch the frames the broker sends.
+ * Where proton-j 0.34 falls short and Wharf's transport fills in, tested with hand-written frames (a
+ * {@link ScriptedPeer} writing raw bytes after its own attach) while watching the frames the broker sends.
+ *
+ * <ul>
+ *   <li>AMQP 1.0 section 2.7.4: a flow with {@code echo=true} asks the partner to send its own flow state back;
+ *       proton-j drops the flag.</li>
+ *   <li>Frames naming a session or link that does not exist (section 2.8.17): proton-j ignores the first kind and
+ *       fails with a NullPointerException on the second; the broker answers each with a named error and keeps the
+ *       rest of the connection working.</li>
+ * </ul>
  */
-class FlowEchoIT {
+class TransportGapsIT {
 
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(10);
 
@@ -84,7 +98,7 @@ class FlowEchoIT {
         assertTrue(linkFlows().isEmpty(), "a sender sends no flow unasked: " + linkFlows());
 
         // Grant 7 credits and ask for the echo, from the client's (handle 0) point of view.
-        peer.sendRaw(UnknownEndpointIT.frame(0, linkFlow(0, 0, 7, true)));
+        peer.sendRaw(frame(0, linkFlow(0, 0, 7, true)));
         peer.pumpUntil(ANSWER_WITHIN, false, () -> !linkFlows().isEmpty());
 
         Flow echo = linkFlows().get(0);
@@ -112,7 +126,7 @@ class FlowEchoIT {
         int granted = sender.getCredit();
         int flowsBefore = linkFlows().size();
 
-        peer.sendRaw(UnknownEndpointIT.frame(0, linkFlow(0, 0, 0, true)));
+        peer.sendRaw(frame(0, linkFlow(0, 0, 0, true)));
         peer.pumpUntil(ANSWER_WITHIN, false, () -> linkFlows().size() > flowsBefore);
 
         Flow echo = linkFlows().get(linkFlows().size() - 1);
@@ -130,7 +144,7 @@ class FlowEchoIT {
         flow.setNextOutgoingId(UnsignedInteger.ONE);
         flow.setOutgoingWindow(UnsignedInteger.valueOf(2048));
         flow.setEcho(true);
-        peer.sendRaw(UnknownEndpointIT.frame(0, flow));
+        peer.sendRaw(frame(0, flow));
         peer.pumpUntil(ANSWER_WITHIN, false, () -> flowsReceived.size() > before);
 
         Flow echo = flowsReceived.get(flowsReceived.size() - 1);
@@ -138,6 +152,47 @@ class FlowEchoIT {
         assertNull(echo.getLinkCredit());
         assertNotNull(echo.getIncomingWindow());
         assertNotNull(echo.getNextOutgoingId());
+    }
+
+    @Test
+    void flowForAHandleNoLinkHasEndsOnlyThatSession() {
+        Session doomed = openSession();
+        Session bystander = openSession();
+        peer.sendRaw(frame(0, linkFlow(5, 0, 10, false)));
+        peer.pumpUntil(ANSWER_WITHIN, false, () -> doomed.getRemoteState() == EndpointState.CLOSED);
+        assertNotNull(doomed.getRemoteCondition());
+        assertEquals(Symbol.valueOf("amqp:session:unattached-handle"), doomed.getRemoteCondition().getCondition());
+        assertTrue(doomed.getRemoteCondition().getDescription().contains("handle 5"),
+                doomed.getRemoteCondition().getDescription());
+
+        // The connection and its other session carry on: a new session opens too.
+        assertEquals(EndpointState.ACTIVE, bystander.getRemoteState());
+        assertEquals(EndpointState.ACTIVE, peer.connection().getRemoteState());
+        Session another = openSession();
+        assertEquals(EndpointState.ACTIVE, another.getRemoteState());
+    }
+
+    @Test
+    void transferForAHandleNoLinkHasEndsTheSession() {
+        Session doomed = openSession();
+        Transfer transfer = new Transfer();
+        transfer.setHandle(UnsignedInteger.valueOf(9));
+        transfer.setDeliveryId(UnsignedInteger.ZERO);
+        transfer.setDeliveryTag(new Binary(new byte[] {1}));
+        peer.sendRaw(frame(0, transfer));
+        peer.pumpUntil(ANSWER_WITHIN, false, () -> doomed.getRemoteState() == EndpointState.CLOSED);
+        assertEquals(Symbol.valueOf("amqp:session:unattached-handle"), doomed.getRemoteCondition().getCondition());
+        assertEquals(EndpointState.ACTIVE, peer.connection().getRemoteState());
+    }
+
+    @Test
+    void frameOnAChannelWithoutASessionClosesTheConnectionWithANamedError() {
+        openSession();
+        peer.sendRaw(frame(7, linkFlow(0, 0, 10, false)));
+        ScriptedPeer.Ending ending = peer.awaitEndOfStream(ANSWER_WITHIN);
+        assertTrue(ending.closeFrameReceived(), "socket closed without a close frame");
+        assertEquals(Symbol.valueOf("amqp:decode-error"), ending.condition().getCondition());
+        assertTrue(ending.condition().getDescription().contains("channel 7"), ending.condition().getDescription());
     }
 
     private Session openSession() {
@@ -176,5 +231,19 @@ class FlowEchoIT {
         copy.setDrain(flow.getDrain());
         copy.setEcho(flow.getEcho());
         return copy;
+    }
+
+    /** One AMQP frame (doff 2, type 0) on {@code channel} holding {@code performative}. */
+    private static byte[] frame(int channel, Object performative) {
+        DecoderImpl decoder = new DecoderImpl();
+        EncoderImpl encoder = new EncoderImpl(decoder);
+        AMQPDefinedTypes.registerAllTypes(decoder, encoder);
+        ByteBuffer body = ByteBuffer.allocate(512);
+        encoder.setByteBuffer(body);
+        encoder.writeObject(performative);
+        body.flip();
+        ByteBuffer frame = ByteBuffer.allocate(8 + body.remaining());
+        frame.putInt(8 + body.remaining()).put((byte) 2).put((byte) 0).putShort((short) channel).put(body);
+        return frame.array();
     }
 }

@@ -1,5 +1,7 @@
 package io.wharf.amqp.management;
 
+import io.wharf.plugin.AuthorizationProvider.Access;
+import io.wharf.plugin.AuthorizationProvider.Resource;
 import io.wharf.exchange.Exchange;
 import io.wharf.exchange.Topology;
 import io.wharf.exchange.TopologyException;
@@ -61,6 +63,11 @@ public final class ManagementApi {
 
         /** An exclusive queue was created for this connection: it goes when the connection goes. */
         void exclusiveQueueDeclared(String queueName);
+
+        /** Null when plugins let the caller do this (see {@code PluginAuthorization}); else why not (403). */
+        default String refusal(Access access, Resource kind, String name) {
+            return null;
+        }
     }
 
     /**
@@ -142,6 +149,7 @@ public final class ManagementApi {
         }
         String resource = segments.get(0);
         int n = segments.size();
+        authorize(caller, resource, method, segments, request.body());
         switch (resource) {
             case "queues" -> {
                 if (n == 2) {
@@ -237,6 +245,34 @@ public final class ManagementApi {
             MessageQueue queue = topology.queues().get(name);
             return queue == null ? notFound("queue", name) : new ManagementResponse(200, queueInfo(queue));
         });
+    }
+
+    /** Asks the plugins' vetoes about declaring, deleting and binding (RabbitMQ's configure / write / read). */
+    private static void authorize(Caller caller, String resource, String method, List<String> segments,
+            Object body) {
+        List<String[]> asked = new ArrayList<>(2);
+        boolean change = method.equals("PUT") || method.equals("DELETE");
+        if (resource.equals("queues") && segments.size() == 2 && change) {
+            asked.add(new String[] {"CONFIGURE", "QUEUE", segments.get(1)});
+        } else if (resource.equals("exchanges") && segments.size() == 2 && change) {
+            asked.add(new String[] {"CONFIGURE", "EXCHANGE", segments.get(1)});
+        } else if (resource.equals("bindings") && method.equals("POST") && body instanceof Map<?, ?> fields) {
+            if (fields.get("destination_queue") instanceof String queue) {
+                asked.add(new String[] {"WRITE", "QUEUE", queue});
+            }
+            if (fields.get("destination_exchange") instanceof String exchange) {
+                asked.add(new String[] {"WRITE", "EXCHANGE", exchange});
+            }
+            if (fields.get("source") instanceof String source) {
+                asked.add(new String[] {"READ", "EXCHANGE", source});
+            }
+        }
+        for (String[] a : asked) {
+            String refusal = caller.refusal(Access.valueOf(a[0]), Resource.valueOf(a[1]), a[2]);
+            if (refusal != null) {
+                throw new TopologyException(TopologyException.Reason.ACCESS_REFUSED, refusal);
+            }
+        }
     }
 
     private CompletableFuture<ManagementResponse> declareQueue(String name, Object body, Caller caller) {

@@ -71,6 +71,33 @@ public final class ExchangeTypes {
         }
     }
 
+    /** A plugin type checks its exchanges' arguments: 400 with the plugin's message when it refuses them. */
+    void checkArguments(ExchangeDefinition definition) {
+        ExchangeTypeProvider provider = provided.get(definition.type());
+        if (provider == null) {
+            return;
+        }
+        try {
+            provider.checkExchange(definition.arguments());
+        } catch (IllegalArgumentException e) {
+            throw TopologyException.badRequest("exchange '" + definition.name() + "': " + e.getMessage());
+        }
+    }
+
+    /** A plugin type checks a binding from one of its exchanges: 400 with the plugin's message when refused. */
+    void checkBinding(Binding binding) {
+        ExchangeTypeProvider provider = provided.get(binding.source().typeName());
+        if (provider == null) {
+            return;
+        }
+        try {
+            provider.checkBinding(PluginExchange.view(binding.definition()));
+        } catch (IllegalArgumentException e) {
+            throw TopologyException.badRequest("binding from exchange '" + binding.source().name() + "': "
+                    + e.getMessage());
+        }
+    }
+
     /** The provider of a plugin type, or null (built-in type, or not provided yet). */
     ExchangeTypeProvider provider(String type) {
         return provided.get(type);

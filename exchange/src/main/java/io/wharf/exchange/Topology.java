@@ -237,7 +237,7 @@ public final class Topology {
                 throw TopologyException.badRequest("argument alternate-exchange must be an exchange name (a "
                         + "string), not " + alternate.getClass().getSimpleName());
             }
-            checkPluginArguments(definition);
+            types.checkArguments(definition);
             Exchange exchange = types.create(new ExchangeDefinition(vhost, name, definition.type(),
                     definition.durable(), definition.autoDelete(), definition.internal(), definition.arguments()),
                     false);
@@ -253,19 +253,6 @@ public final class Topology {
             listener.exchangeDeclared(exchange.definition());
             return true;
         });
-    }
-
-    /** A plugin type checks its exchanges' arguments; 400 with the plugin's message when it refuses. */
-    private void checkPluginArguments(ExchangeDefinition definition) {
-        io.wharf.plugin.ExchangeTypeProvider provider = types.provider(definition.type());
-        if (provider == null) {
-            return;
-        }
-        try {
-            provider.checkExchange(definition.arguments());
-        } catch (IllegalArgumentException e) {
-            throw TopologyException.badRequest("exchange '" + definition.name() + "': " + e.getMessage());
-        }
     }
 
     private static String describe(ExchangeDefinition x) {
@@ -405,7 +392,7 @@ public final class Topology {
             if (binding.source().type() == ExchangeType.HEADERS) {
                 HeadersExchange.mode(definition.arguments());
             }
-            checkPluginBinding(binding);
+            types.checkBinding(binding);
             if (durable(binding)) {
                 store.write(new MetadataChange().putBinding(binding.definition()));
             }
@@ -413,19 +400,6 @@ public final class Topology {
             listener.bindingAdded(binding.definition());
             return true;
         });
-    }
-
-    private void checkPluginBinding(Binding binding) {
-        io.wharf.plugin.ExchangeTypeProvider provider = types.provider(binding.source().typeName());
-        if (provider == null) {
-            return;
-        }
-        try {
-            provider.checkBinding(PluginExchange.view(binding.definition()));
-        } catch (IllegalArgumentException e) {
-            throw TopologyException.badRequest("binding from exchange '" + binding.source().name() + "': "
-                    + e.getMessage());
-        }
     }
 
     /**

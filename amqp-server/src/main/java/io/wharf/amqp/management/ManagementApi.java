@@ -247,28 +247,31 @@ public final class ManagementApi {
         });
     }
 
+    private record Ask(Access access, Resource kind, String name) {
+    }
+
     /** Asks the plugins' vetoes about declaring, deleting and binding (RabbitMQ's configure / write / read). */
     private static void authorize(Caller caller, String resource, String method, List<String> segments,
             Object body) {
-        List<String[]> asked = new ArrayList<>(2);
+        List<Ask> asks = new ArrayList<>(2);
         boolean change = method.equals("PUT") || method.equals("DELETE");
         if (resource.equals("queues") && segments.size() == 2 && change) {
-            asked.add(new String[] {"CONFIGURE", "QUEUE", segments.get(1)});
+            asks.add(new Ask(Access.CONFIGURE, Resource.QUEUE, segments.get(1)));
         } else if (resource.equals("exchanges") && segments.size() == 2 && change) {
-            asked.add(new String[] {"CONFIGURE", "EXCHANGE", segments.get(1)});
+            asks.add(new Ask(Access.CONFIGURE, Resource.EXCHANGE, segments.get(1)));
         } else if (resource.equals("bindings") && method.equals("POST") && body instanceof Map<?, ?> fields) {
             if (fields.get("destination_queue") instanceof String queue) {
-                asked.add(new String[] {"WRITE", "QUEUE", queue});
+                asks.add(new Ask(Access.WRITE, Resource.QUEUE, queue));
             }
             if (fields.get("destination_exchange") instanceof String exchange) {
-                asked.add(new String[] {"WRITE", "EXCHANGE", exchange});
+                asks.add(new Ask(Access.WRITE, Resource.EXCHANGE, exchange));
             }
             if (fields.get("source") instanceof String source) {
-                asked.add(new String[] {"READ", "EXCHANGE", source});
+                asks.add(new Ask(Access.READ, Resource.EXCHANGE, source));
             }
         }
-        for (String[] a : asked) {
-            String refusal = caller.refusal(Access.valueOf(a[0]), Resource.valueOf(a[1]), a[2]);
+        for (Ask ask : asks) {
+            String refusal = caller.refusal(ask.access(), ask.kind(), ask.name());
             if (refusal != null) {
                 throw new TopologyException(TopologyException.Reason.ACCESS_REFUSED, refusal);
             }

@@ -9,15 +9,33 @@ import java.util.List;
  */
 public final class GuardedProviders<P> {
 
-    /** One provider and what it answers to when it fails. */
-    public record Guarded<P>(String pluginName, P provider, PluginGuard guard) {
+    /** One provider, the plugin it belongs to, and what counts its failures. */
+    public static final class Guarded<P> {
 
-        /** The provider threw: counted against its plugin. */
+        private final String pluginName;
+        private final P provider;
+        private final PluginGuard guard;
+
+        Guarded(String pluginName, P provider, PluginGuard guard) {
+            this.pluginName = pluginName;
+            this.provider = provider;
+            this.guard = guard;
+        }
+
+        public String pluginName() {
+            return pluginName;
+        }
+
+        public P provider() {
+            return provider;
+        }
+
+        /** The provider threw: counted against its plugin (which is disabled at the failure limit). */
         public void failed(String what, Throwable error) {
             guard.failed(what, error);
         }
 
-        /** Checks how long a call started at {@code startNanos} took. */
+        /** Checks how long a call started at {@code startNanos} took; a slow call is a failure. */
         public void timed(String what, long startNanos) {
             guard.timed(what, startNanos);
         }

@@ -7,7 +7,10 @@ import io.wharf.amqp.sasl.SaslAuthenticator;
 import io.wharf.amqp.server.AmqpServer;
 import io.wharf.broker.config.BrokerConfig;
 import io.wharf.broker.plugin.PluginHost;
+import io.wharf.broker.plugin.PluginServices;
 import io.wharf.broker.security.ConfiguredUsers;
+import io.wharf.broker.security.PluginAuthentication;
+import io.wharf.exchange.ExchangeTypes;
 import io.wharf.plugin.UserAdmin;
 import io.wharf.exchange.Topology;
 import io.wharf.store.DiskQueueStorage;
@@ -74,7 +77,8 @@ public final class Broker implements AutoCloseable {
         storage = new DiskQueueStorage(config.dataDir(),
                 LogConfig.defaults().withSegmentSizeBytes(config.store().segmentSizeBytes()), logWriter, metadata);
         queueThreads = new QueueThreads(cores);
-        vhosts = new VirtualHostRegistry(queueThreads, storage, config.queues());
+        ExchangeTypes exchangeTypes = new ExchangeTypes();
+        vhosts = new VirtualHostRegistry(queueThreads, storage, config.queues(), exchangeTypes);
         List<QueueDefinition> durable = storage.recoverableQueues();
         vhosts.recover(config.vhosts(), metadata.vhosts(), durable, metadata.exchanges(), metadata.bindings());
         if (!durable.isEmpty()) {
@@ -101,10 +105,16 @@ public final class Broker implements AutoCloseable {
             return t;
         });
         users = new ConfiguredUsers(config.auth());
-        plugins = PluginHost.start(config.plugins(), VERSION, users, Broker.class.getClassLoader());
+        // After recovery: a stored exchange of a plugin's type waits for it (see ExchangeTypes).
+        plugins = PluginHost.start(config.plugins(), VERSION, users,
+                new PluginServices(new BrokerPluginMessaging(vhosts), exchangeTypes::register),
+                Broker.class.getClassLoader());
+        vhosts.events(plugins);
+        exchangeTypes.warnWaiting();
         EngineContext context = new EngineContext(
                 config.amqp(),
-                new SaslAuthenticator(config.auth().anonymousEnabled(), users, hashing),
+                new SaslAuthenticator(config.auth().anonymousEnabled(),
+                        new PluginAuthentication(users, plugins::authenticationProviders), hashing),
                 vhosts,
                 new Backpressure(diskSpace, memory::on, maxInflight),
                 plugins,
@@ -114,6 +124,7 @@ public final class Broker implements AutoCloseable {
                 new AtomicLong());
         server = AmqpServer.start(context, config.amqp().host(), config.amqp().port());
         LOG.info("Wharf {} listening for AMQP on {}:{}", VERSION, config.amqp().host(), server.port());
+        plugins.brokerStarted(VERSION);
     }
 
     /** Starts a broker; returns once it accepts connections. */
@@ -155,6 +166,11 @@ public final class Broker implements AutoCloseable {
         return vhosts.get(name);
     }
 
+    /** The plugins: which started, how they are doing, their hooks. */
+    public PluginHost plugins() {
+        return plugins;
+    }
+
     /** The exchanges and bindings of the default virtual host. */
     public Topology topology() {
         return topology;
@@ -168,6 +184,7 @@ public final class Broker implements AutoCloseable {
         }
         closed = true;
         LOG.info("Wharf stopping");
+        plugins.brokerStopping();
         server.close();
         plugins.close();
         timer.shutdownNow();

@@ -3,7 +3,9 @@ package io.wharf.broker;
 import io.wharf.amqp.engine.VirtualHost;
 import io.wharf.amqp.engine.VirtualHosts;
 import io.wharf.broker.config.QueuesConfig;
+import io.wharf.exchange.ExchangeTypes;
 import io.wharf.exchange.Topology;
+import io.wharf.plugin.BrokerEventListener;
 import io.wharf.exchange.TopologyException;
 import io.wharf.store.DiskQueueStorage;
 import io.wharf.store.meta.BindingDefinition;
@@ -35,12 +37,23 @@ final class VirtualHostRegistry implements VirtualHosts {
     private final DiskQueueStorage storage;
     private final MetadataTopologyStore topologyStore;
     private final QueuesConfig queuesConfig;
+    private final ExchangeTypes exchangeTypes;
+    /** Plugin events; none until the plugin host starts (after recovery). */
+    private volatile BrokerEventListener events = new BrokerEventListener() {
+    };
 
-    VirtualHostRegistry(QueueThreads threads, DiskQueueStorage storage, QueuesConfig queuesConfig) {
+    VirtualHostRegistry(QueueThreads threads, DiskQueueStorage storage, QueuesConfig queuesConfig,
+            ExchangeTypes exchangeTypes) {
         this.threads = threads;
         this.storage = storage;
         this.topologyStore = new MetadataTopologyStore(storage);
         this.queuesConfig = queuesConfig;
+        this.exchangeTypes = exchangeTypes;
+    }
+
+    /** Where topology and queue changes of every vhost (existing and future) are reported from now on. */
+    void events(BrokerEventListener events) {
+        this.events = events;
     }
 
     /**
@@ -103,7 +116,11 @@ final class VirtualHostRegistry implements VirtualHosts {
     private VirtualHost newVhost(String name) {
         QueueRegistry queues = new QueueRegistry(name, threads, storage.forVhost(name));
         queues.autoCreateArguments(queuesConfig::argumentsFor);
-        Topology topology = new Topology(name, queues, topologyStore, queuesConfig.autoCreate());
+        Topology topology = new Topology(name, queues, topologyStore, queuesConfig.autoCreate(), exchangeTypes);
+        TopologyEvents reporter = new TopologyEvents(() -> events);
+        topology.listener(reporter);
+        queues.onCreated(reporter::queueDeclared);
+        queues.onDeleted(reporter::queueDeleted);
         // Before any queue exists, so recovered queues dead-letter through this vhost's exchanges too.
         queues.deadLetters(new DeadLetterRouter(topology));
         return new VirtualHost(name, topology);

@@ -10,7 +10,8 @@ import java.util.function.Consumer;
  * An exchange: its definition and its bindings (where it is the source), indexed for its type. {@link #match} runs on
  * any thread without locks; {@link #add} and {@link #remove} only on the topology thread, one at a time.
  */
-public abstract sealed class Exchange permits DirectExchange, FanoutExchange, TopicExchange, HeadersExchange {
+public abstract sealed class Exchange permits DirectExchange, FanoutExchange, TopicExchange, HeadersExchange,
+        PluginExchange {
 
     /** The argument naming where messages this exchange cannot route go instead. */
     public static final String ALTERNATE_EXCHANGE = "alternate-exchange";
@@ -27,17 +28,6 @@ public abstract sealed class Exchange permits DirectExchange, FanoutExchange, To
         this.alternateExchange = alternate instanceof String s && !s.isEmpty() ? s : null;
     }
 
-    /** A new, empty exchange of the definition's type. */
-    static Exchange create(ExchangeDefinition definition) {
-        ExchangeType type = ExchangeType.parse(definition.type());
-        return switch (type) {
-            case DIRECT -> new DirectExchange(definition);
-            case FANOUT -> new FanoutExchange(definition);
-            case TOPIC -> new TopicExchange(definition);
-            case HEADERS -> new HeadersExchange(definition);
-        };
-    }
-
     public ExchangeDefinition definition() {
         return definition;
     }
@@ -46,8 +36,14 @@ public abstract sealed class Exchange permits DirectExchange, FanoutExchange, To
         return definition.name();
     }
 
+    /** The built-in type; null for a type a plugin provides ({@link PluginExchange}; see {@link #typeName()}). */
     public ExchangeType type() {
         return type;
+    }
+
+    /** The type's name, built in or from a plugin: {@code direct}, {@code x-consistent-hash}, ... */
+    public String typeName() {
+        return definition.type();
     }
 
     public boolean internal() {
@@ -102,6 +98,6 @@ public abstract sealed class Exchange permits DirectExchange, FanoutExchange, To
 
     @Override
     public String toString() {
-        return type.label() + " exchange '" + name() + "'";
+        return definition.type() + " exchange '" + name() + "'";
     }
 }

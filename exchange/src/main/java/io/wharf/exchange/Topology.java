@@ -49,6 +49,8 @@ public final class Topology {
     private final QueueRegistry queues;
     private final TopologyStore store;
     private final DefaultExchange defaultExchange;
+    private final ExchangeTypes types;
+    private volatile TopologyListener listener = TopologyListener.NONE;
     private final ConcurrentHashMap<String, Exchange> exchanges = new ConcurrentHashMap<>();
     /** Bindings by destination object (queue or exchange, by identity). Topology thread only. */
     private final Map<Object, Set<Binding>> byDestination = new IdentityHashMap<>();
@@ -57,12 +59,21 @@ public final class Topology {
      * @param autoCreateQueues whether the default exchange creates unknown queues ({@code queues.auto-create})
      */
     public Topology(String vhost, QueueRegistry queues, TopologyStore store, boolean autoCreateQueues) {
+        this(vhost, queues, store, autoCreateQueues, new ExchangeTypes());
+    }
+
+    /**
+     * @param types the exchange types, built in and from plugins (one registry for the whole broker)
+     */
+    public Topology(String vhost, QueueRegistry queues, TopologyStore store, boolean autoCreateQueues,
+            ExchangeTypes types) {
         this.vhost = vhost;
         this.queues = queues;
         this.store = store;
+        this.types = types;
         this.defaultExchange = new DefaultExchange(queues, autoCreateQueues);
         for (ExchangeDefinition predeclared : predeclared(vhost)) {
-            exchanges.put(predeclared.name(), Exchange.create(predeclared));
+            exchanges.put(predeclared.name(), types.create(predeclared, false));
         }
         // A queue can go without us (a temporary queue closed with its link): its bindings go after it.
         queues.onDeleted(queue -> store.executor().execute(() -> dropBindingsTo(queue)));
@@ -80,6 +91,11 @@ public final class Topology {
 
     public String vhost() {
         return vhost;
+    }
+
+    /** Who hears of changes from now on (one listener; the broker's plugin events). */
+    public void listener(TopologyListener listener) {
+        this.listener = listener == null ? TopologyListener.NONE : listener;
     }
 
     public QueueRegistry queues() {
@@ -186,16 +202,24 @@ public final class Topology {
      * different properties).
      */
     public CompletableFuture<Boolean> declareExchange(ExchangeDefinition definition) {
+        return declareExchange(definition, false);
+    }
+
+    /**
+     * As {@link #declareExchange(ExchangeDefinition)}; with {@code reservedAllowed}, also names starting with
+     * {@code amq.} (the broker's own and its plugins' exchanges, e.g. {@code amq.wharf.trace}; never for clients).
+     */
+    public CompletableFuture<Boolean> declareExchange(ExchangeDefinition definition, boolean reservedAllowed) {
         return onTopologyThread(() -> {
             String name = definition.name();
             if (DEFAULT_EXCHANGE.equals(name)) {
                 throw TopologyException.accessRefused("operation not permitted on the default exchange");
             }
-            ExchangeType type = ExchangeType.parse(definition.type());
+            types.check(definition.type());
             Exchange existing = exchanges.get(name);
             if (existing != null) {
                 ExchangeDefinition had = existing.definition();
-                if (!had.type().equals(type.label()) || had.durable() != definition.durable()
+                if (!had.type().equals(definition.type()) || had.durable() != definition.durable()
                         || had.autoDelete() != definition.autoDelete() || had.internal() != definition.internal()
                         || !had.arguments().equals(definition.arguments())) {
                     throw TopologyException.conflict("exchange '" + name + "' exists with different properties: "
@@ -204,7 +228,7 @@ public final class Topology {
                 return false;
             }
             checkName("exchange", name);
-            if (name.startsWith(RESERVED_PREFIX)) {
+            if (name.startsWith(RESERVED_PREFIX) && !reservedAllowed) {
                 throw TopologyException.accessRefused("exchange '" + name + "' starts with reserved prefix '"
                         + RESERVED_PREFIX + "'");
             }
@@ -213,12 +237,20 @@ public final class Topology {
                 throw TopologyException.badRequest("argument alternate-exchange must be an exchange name (a "
                         + "string), not " + alternate.getClass().getSimpleName());
             }
-            Exchange exchange = Exchange.create(new ExchangeDefinition(vhost, name, type.label(),
-                    definition.durable(), definition.autoDelete(), definition.internal(), definition.arguments()));
-            if (exchange.definition().durable()) {
-                store.write(new MetadataChange().putExchange(exchange.definition()));
+            types.checkArguments(definition);
+            Exchange exchange = types.create(new ExchangeDefinition(vhost, name, definition.type(),
+                    definition.durable(), definition.autoDelete(), definition.internal(), definition.arguments()),
+                    false);
+            try {
+                if (exchange.definition().durable()) {
+                    store.write(new MetadataChange().putExchange(exchange.definition()));
+                }
+            } catch (Exception | Error e) {
+                types.removed(exchange);
+                throw e;
             }
             exchanges.put(name, exchange);
+            listener.exchangeDeclared(exchange.definition());
             return true;
         });
     }
@@ -360,10 +392,12 @@ public final class Topology {
             if (binding.source().type() == ExchangeType.HEADERS) {
                 HeadersExchange.mode(definition.arguments());
             }
+            types.checkBinding(binding);
             if (durable(binding)) {
                 store.write(new MetadataChange().putBinding(binding.definition()));
             }
             attach(binding);
+            listener.bindingAdded(binding.definition());
             return true;
         });
     }
@@ -545,9 +579,13 @@ public final class Topology {
             store.write(change);
             for (Binding b : bindings) {
                 detach(b);
+                listener.bindingRemoved(b.definition());
             }
             for (Exchange x : deleted) {
-                exchanges.remove(x.name(), x);
+                if (exchanges.remove(x.name(), x)) {
+                    types.removed(x);
+                    listener.exchangeDeleted(x.definition());
+                }
             }
         }
     }
@@ -565,7 +603,7 @@ public final class Topology {
                 continue;
             }
             try {
-                exchanges.put(definition.name(), Exchange.create(definition));
+                exchanges.put(definition.name(), types.create(definition, true));
             } catch (TopologyException e) {
                 LOG.warn("Stored exchange '{}' is not usable and is skipped: {}", definition.name(), e.getMessage());
             }

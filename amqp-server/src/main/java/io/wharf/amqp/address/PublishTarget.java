@@ -61,6 +61,16 @@ public final class PublishTarget {
         return address;
     }
 
+    /** The exchange messages are published to: {@code ""} (the default exchange) for a queue target. */
+    public String exchangeName() {
+        return queue != null ? "" : exchange;
+    }
+
+    /** The routing key messages are published with: the queue's name for a queue target. */
+    public String routingKey() {
+        return queue != null ? queue.name() : routingKey;
+    }
+
     /** The target queue; null for an exchange target. */
     public MessageQueue queue() {
         return queue;

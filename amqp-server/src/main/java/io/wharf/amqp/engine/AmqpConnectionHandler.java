@@ -154,6 +154,11 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         return info == null ? "(not open)" : info.id();
     }
 
+    /** The connection as plugins see it; set once the connection is open (before any link attaches). */
+    ConnectionInfo info() {
+        return info;
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;

@@ -3,6 +3,8 @@ package io.wharf.amqp.engine;
 import io.wharf.amqp.address.AddressResolver.Resolution;
 import io.wharf.amqp.message.MalformedMessageException;
 import io.wharf.amqp.message.MessageView;
+import io.wharf.plugin.AuthorizationProvider.Access;
+import io.wharf.plugin.AuthorizationProvider.Resource;
 import io.wharf.store.queue.ConsumerOptions;
 import io.wharf.store.queue.MessageQueue;
 import io.wharf.store.queue.Outcome;
@@ -98,6 +100,11 @@ final class ConsumerLink implements QueueConsumer {
                         + "' is exclusive to the connection that declared it");
                 return null;
             }
+            String denied = Interception.refusal(connection, Access.READ, Resource.QUEUE, queue.name());
+            if (denied != null) {
+                AmqpConnectionHandler.refuse(sender, AmqpError.UNAUTHORIZED_ACCESS, denied);
+                return null;
+            }
         }
         // On a queue, distribution-mode copy is a browser (JMS QueueBrowser). Topic subscriptions also say copy
         // (the topic semantic), but they attach through attach() directly and consume their own queue.
@@ -129,6 +136,7 @@ final class ConsumerLink implements QueueConsumer {
         sender.setContext(consumer);
         sender.open();
         queue.addConsumer(consumer, options);
+        Interception.consumer(connection, queue.name(), sender.getName(), true);
         return consumer;
     }
 
@@ -258,6 +266,7 @@ final class ConsumerLink implements QueueConsumer {
             out.settle();
             queue.settle(this, delivery.messageId(), Outcome.ACCEPTED);
         }
+        Interception.delivered(connection, queue.name(), sender.getName(), delivery, presettled);
     }
 
     /** The stored bytes, with a rewritten header when the delivery state differs from a first delivery. */
@@ -300,8 +309,10 @@ final class ConsumerLink implements QueueConsumer {
         if (!delivery.remotelySettled() && !(state instanceof org.apache.qpid.proton.amqp.messaging.Outcome)) {
             return;
         }
-        queue.settle(this, messageId(delivery.getTag()), outcome(state), annotations(state));
+        Outcome outcome = outcome(state);
+        queue.settle(this, messageId(delivery.getTag()), outcome, annotations(state));
         delivery.settle();
+        Interception.settled(connection, queue.name(), sender.getName(), messageId(delivery.getTag()), outcome);
     }
 
     /** The message annotations a {@code modified} outcome carries, keyed by string. */
@@ -343,6 +354,7 @@ final class ConsumerLink implements QueueConsumer {
         }
         closed = true;
         queue.removeConsumer(this);
+        Interception.consumer(connection, queue.name(), sender.getName(), false);
         if (ownsQueue) {
             connection.vhost().queues().delete(queue.name());
         }

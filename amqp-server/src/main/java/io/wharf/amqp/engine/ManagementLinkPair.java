@@ -1,5 +1,7 @@
 package io.wharf.amqp.engine;
 
+import io.wharf.plugin.AuthorizationProvider.Access;
+import io.wharf.plugin.AuthorizationProvider.Resource;
 import io.wharf.amqp.management.ManagementApi;
 import io.wharf.amqp.management.ManagementRequest;
 import io.wharf.amqp.management.ManagementResponse;
@@ -150,7 +152,18 @@ final class ManagementLinkPair {
             return;
         }
         ManagementApi api = connection.managementApi();
-        api.handle(request, connection::exclusiveQueueDeclared).whenComplete((response, error) ->
+        ManagementApi.Caller caller = new ManagementApi.Caller() {
+            @Override
+            public void exclusiveQueueDeclared(String queueName) {
+                connection.exclusiveQueueDeclared(queueName);
+            }
+
+            @Override
+            public String refusal(Access access, Resource kind, String name) {
+                return Interception.refusal(connection, access, kind, name);
+            }
+        };
+        api.handle(request, caller).whenComplete((response, error) ->
                 connection.runOnLoop(() -> respond(request.messageId(), error == null ? response
                         : new ManagementResponse(500, "internal error: " + error))));
     }

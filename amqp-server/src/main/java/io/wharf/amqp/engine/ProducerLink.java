@@ -2,9 +2,12 @@ package io.wharf.amqp.engine;
 
 import io.wharf.amqp.address.AddressResolver.Resolution;
 import io.wharf.amqp.address.PublishTarget;
+import io.wharf.amqp.message.InterceptedView;
 import io.wharf.amqp.message.MalformedMessageException;
 import io.wharf.amqp.message.MessageView;
+import io.wharf.broker.plugin.InterceptorChain;
 import io.wharf.exchange.RoutedQueues;
+import io.wharf.plugin.Verdict;
 import io.wharf.plugin.PublishedMessage;
 import io.wharf.store.queue.MessageHeader;
 import io.wharf.store.queue.MessageQueue;
@@ -91,6 +94,11 @@ final class ProducerLink {
                 return null;
             }
             publishTarget = resolution.target();
+        }
+        String denied = publishTarget == null ? null : Interception.publishRefusal(connection, publishTarget);
+        if (denied != null) {
+            AmqpConnectionHandler.refuse(receiver, AmqpError.UNAUTHORIZED_ACCESS, denied);
+            return null;
         }
         receiver.setTarget(remoteTarget);
         receiver.setSource(receiver.getRemoteSource());
@@ -187,12 +195,30 @@ final class ProducerLink {
                 return;
             }
             to = resolution.target();
+            String denied = Interception.publishRefusal(connection, to);
+            if (denied != null) {
+                settleRejected(delivery, presettled, AmqpError.UNAUTHORIZED_ACCESS, denied);
+                return;
+            }
+        }
+        InterceptorChain interceptors = Interception.interceptors(connection);
+        InterceptedView intercepted = null;
+        if (interceptors.active()) {
+            intercepted = new InterceptedView(view);
+            Verdict verdict = Interception.published(interceptors, connection, to, intercepted, presettled);
+            if (verdict.rejected()) {
+                settleRejected(delivery, presettled, Symbol.valueOf(verdict.condition()), verdict.description());
+                return;
+            }
         }
         RoutedQueues queues = new RoutedQueues();
         PublishTarget.Refusal refusal = to.route(view, queues);
         if (refusal != null) {
             settleRejected(delivery, presettled, refusal.condition(), refusal.description());
             return;
+        }
+        if (intercepted != null) {
+            Interception.routed(interceptors, connection, to, queues, intercepted);
         }
         if (queues.isEmpty()) {
             // Unroutable: nothing took it, nothing was stored.

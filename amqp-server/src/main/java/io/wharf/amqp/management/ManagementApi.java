@@ -1,5 +1,7 @@
 package io.wharf.amqp.management;
 
+import io.wharf.plugin.AuthorizationProvider.Access;
+import io.wharf.plugin.AuthorizationProvider.Resource;
 import io.wharf.exchange.Exchange;
 import io.wharf.exchange.Topology;
 import io.wharf.exchange.TopologyException;
@@ -61,6 +63,11 @@ public final class ManagementApi {
 
         /** An exclusive queue was created for this connection: it goes when the connection goes. */
         void exclusiveQueueDeclared(String queueName);
+
+        /** Null when plugins let the caller do this (see {@code PluginAuthorization}); else why not (403). */
+        default String refusal(Access access, Resource kind, String name) {
+            return null;
+        }
     }
 
     /**
@@ -142,6 +149,7 @@ public final class ManagementApi {
         }
         String resource = segments.get(0);
         int n = segments.size();
+        authorize(caller, resource, method, segments, request.body());
         switch (resource) {
             case "queues" -> {
                 if (n == 2) {
@@ -237,6 +245,37 @@ public final class ManagementApi {
             MessageQueue queue = topology.queues().get(name);
             return queue == null ? notFound("queue", name) : new ManagementResponse(200, queueInfo(queue));
         });
+    }
+
+    private record Ask(Access access, Resource kind, String name) {
+    }
+
+    /** Asks the plugins' vetoes about declaring, deleting and binding (RabbitMQ's configure / write / read). */
+    private static void authorize(Caller caller, String resource, String method, List<String> segments,
+            Object body) {
+        List<Ask> asks = new ArrayList<>(2);
+        boolean change = method.equals("PUT") || method.equals("DELETE");
+        if (resource.equals("queues") && segments.size() == 2 && change) {
+            asks.add(new Ask(Access.CONFIGURE, Resource.QUEUE, segments.get(1)));
+        } else if (resource.equals("exchanges") && segments.size() == 2 && change) {
+            asks.add(new Ask(Access.CONFIGURE, Resource.EXCHANGE, segments.get(1)));
+        } else if (resource.equals("bindings") && method.equals("POST") && body instanceof Map<?, ?> fields) {
+            if (fields.get("destination_queue") instanceof String queue) {
+                asks.add(new Ask(Access.WRITE, Resource.QUEUE, queue));
+            }
+            if (fields.get("destination_exchange") instanceof String exchange) {
+                asks.add(new Ask(Access.WRITE, Resource.EXCHANGE, exchange));
+            }
+            if (fields.get("source") instanceof String source) {
+                asks.add(new Ask(Access.READ, Resource.EXCHANGE, source));
+            }
+        }
+        for (Ask ask : asks) {
+            String refusal = caller.refusal(ask.access(), ask.kind(), ask.name());
+            if (refusal != null) {
+                throw new TopologyException(TopologyException.Reason.ACCESS_REFUSED, refusal);
+            }
+        }
     }
 
     private CompletableFuture<ManagementResponse> declareQueue(String name, Object body, Caller caller) {

@@ -14,6 +14,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Carries broker events from the threads that produce them (Netty event loops) to the registered listeners, on one
@@ -101,6 +102,16 @@ final class EventDispatcher implements BrokerEventListener {
     public void messagePublished(PublishedMessage message) {
         if (accepting && !listeners.isEmpty()) {
             offer(new MessagePublished(message));
+        }
+    }
+
+    /**
+     * Queues any other event: {@code call} is run with each listener on the delivery thread. Costs two volatile
+     * reads when nobody listens; callers that must build the event first ask {@link #hasListeners()}.
+     */
+    void post(String name, Consumer<BrokerEventListener> call) {
+        if (accepting && !listeners.isEmpty()) {
+            offer(new Posted(name, call));
         }
     }
 
@@ -270,6 +281,13 @@ final class EventDispatcher implements BrokerEventListener {
         @Override
         public String name() {
             return "messagePublished";
+        }
+    }
+
+    private record Posted(String name, Consumer<BrokerEventListener> call) implements Event {
+        @Override
+        public void deliverTo(BrokerEventListener listener) {
+            call.accept(listener);
         }
     }
 

@@ -1,9 +1,14 @@
 package io.wharf.broker.plugin;
 
 import io.wharf.broker.config.PluginsConfig;
+import io.wharf.plugin.AuthenticationProvider;
+import io.wharf.plugin.AuthorizationProvider;
 import io.wharf.plugin.BrokerEventListener;
 import io.wharf.plugin.ConnectionInfo;
+import io.wharf.plugin.ExchangeTypeProvider;
+import io.wharf.plugin.MessageInterceptor;
 import io.wharf.plugin.PluginContext;
+import io.wharf.plugin.PluginMessaging;
 import io.wharf.plugin.UserAdmin;
 import io.wharf.plugin.PublishedMessage;
 import io.wharf.plugin.WharfPlugin;
@@ -44,12 +49,35 @@ public final class PluginHost implements BrokerEventListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PluginHost.class);
 
     private final EventDispatcher events;
+    private final Hooks hooks;
     private final List<StartedPlugin> started;
     private boolean closed;
 
-    private PluginHost(EventDispatcher events, List<StartedPlugin> started) {
+    private PluginHost(EventDispatcher events, Hooks hooks, List<StartedPlugin> started) {
         this.events = events;
+        this.hooks = hooks;
         this.started = started;
+    }
+
+    /** Where plugins' per-message hooks live; each can remove what one plugin added. */
+    private record Hooks(InterceptorChain interceptors, GuardedProviders<AuthenticationProvider> authentication,
+            GuardedProviders<AuthorizationProvider> authorization, PluginServices services) {
+
+        void removeAll(Object owner) {
+            interceptors.removeAll(owner);
+            authentication.removeAll(owner);
+            authorization.removeAll(owner);
+        }
+    }
+
+    /**
+     * One plugin as the broker reports it.
+     *
+     * @param state    {@code running}, {@code disabled} (after {@link MessageInterceptor#FAILURE_LIMIT} failures)
+     *                 or {@code stopped}
+     * @param failures failures of its interceptors and providers counted so far
+     */
+    public record PluginStatus(String name, String origin, String state, int failures) {
     }
 
     /**
@@ -63,7 +91,17 @@ public final class PluginHost implements BrokerEventListener, AutoCloseable {
      */
     public static PluginHost start(PluginsConfig config, String brokerVersion, UserAdmin users,
             ClassLoader parent) {
+        return start(config, brokerVersion, users, PluginServices.NONE, parent);
+    }
+
+    /**
+     * As {@link #start(PluginsConfig, String, UserAdmin, ClassLoader)}, lending plugins the broker's messaging and
+     * taking their exchange types.
+     */
+    public static PluginHost start(PluginsConfig config, String brokerVersion, UserAdmin users,
+            PluginServices services, ClassLoader parent) {
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(services, "services");
         Objects.requireNonNull(brokerVersion, "brokerVersion");
         Objects.requireNonNull(parent, "parent");
         List<String> enabled = Objects.requireNonNullElse(config.enabled(), List.of());
@@ -72,6 +110,7 @@ public final class PluginHost implements BrokerEventListener, AutoCloseable {
         Map<String, DiscoveredPlugin> discovered = PluginDiscovery.discover(config.dir(), parent);
         // Started before any plugin, so that listeners registered in start() see the first events.
         EventDispatcher events = EventDispatcher.start(EVENT_QUEUE_CAPACITY);
+        Hooks hooks = new Hooks(new InterceptorChain(), new GuardedProviders<>(), new GuardedProviders<>(), services);
         List<StartedPlugin> started = new ArrayList<>();
         try {
             Set<String> seen = new HashSet<>();
@@ -86,7 +125,8 @@ public final class PluginHost implements BrokerEventListener, AutoCloseable {
                             + " class path and {}); going on without it", name, describe(config.dir()));
                     continue;
                 }
-                Context context = new Context(name, frozenSettings(settings.get(name)), brokerVersion, users, events);
+                Context context = new Context(name, frozenSettings(settings.get(name)), brokerVersion, users, events,
+                        hooks);
                 if (startPlugin(plugin, context)) {
                     started.add(new StartedPlugin(plugin, context));
                 }
@@ -94,12 +134,34 @@ public final class PluginHost implements BrokerEventListener, AutoCloseable {
         } catch (RuntimeException | Error e) {
             // Not a plugin failure (those are caught per plugin) but a bug or a JVM error: undo what was started
             // rather than leave plugins and the event thread running behind a broker that failed to start.
-            new PluginHost(events, List.copyOf(started)).close();
+            new PluginHost(events, hooks, List.copyOf(started)).close();
             PluginDiscovery.closeUnused(discovered.values(), List.of());
             throw e;
         }
         PluginDiscovery.closeUnused(discovered.values(), started.stream().map(StartedPlugin::plugin).toList());
-        return new PluginHost(events, List.copyOf(started));
+        return new PluginHost(events, hooks, List.copyOf(started));
+    }
+
+    /** The plugins' message interceptors; {@link InterceptorChain#active()} says whether there are any. */
+    public InterceptorChain interceptors() {
+        return hooks.interceptors();
+    }
+
+    /** The plugins' login checks, in registration order. */
+    public GuardedProviders<AuthenticationProvider> authenticationProviders() {
+        return hooks.authentication();
+    }
+
+    /** The plugins' authorization vetoes, in registration order. */
+    public GuardedProviders<AuthorizationProvider> authorizationProviders() {
+        return hooks.authorization();
+    }
+
+    /** Every started plugin and how it is doing, in start order. */
+    public synchronized List<PluginStatus> status() {
+        return started.stream().map(p -> new PluginStatus(p.plugin().name(), p.plugin().origin(),
+                closed ? "stopped" : p.context().guard.disabled() ? "disabled" : "running",
+                p.context().guard.failures())).toList();
     }
 
     /** The names of the plugins that started, in start order. */
@@ -120,6 +182,56 @@ public final class PluginHost implements BrokerEventListener, AutoCloseable {
     @Override
     public void messagePublished(PublishedMessage message) {
         events.messagePublished(message);
+    }
+
+    @Override
+    public void brokerStarted(String brokerVersion) {
+        events.post("brokerStarted", listener -> listener.brokerStarted(brokerVersion));
+    }
+
+    @Override
+    public void brokerStopping() {
+        events.post("brokerStopping", BrokerEventListener::brokerStopping);
+    }
+
+    @Override
+    public void queueDeclared(QueueEvent queue) {
+        events.post("queueDeclared", listener -> listener.queueDeclared(queue));
+    }
+
+    @Override
+    public void queueDeleted(QueueEvent queue) {
+        events.post("queueDeleted", listener -> listener.queueDeleted(queue));
+    }
+
+    @Override
+    public void exchangeDeclared(ExchangeEvent exchange) {
+        events.post("exchangeDeclared", listener -> listener.exchangeDeclared(exchange));
+    }
+
+    @Override
+    public void exchangeDeleted(ExchangeEvent exchange) {
+        events.post("exchangeDeleted", listener -> listener.exchangeDeleted(exchange));
+    }
+
+    @Override
+    public void bindingAdded(BindingEvent binding) {
+        events.post("bindingAdded", listener -> listener.bindingAdded(binding));
+    }
+
+    @Override
+    public void bindingRemoved(BindingEvent binding) {
+        events.post("bindingRemoved", listener -> listener.bindingRemoved(binding));
+    }
+
+    @Override
+    public void consumerAttached(ConsumerEvent consumer) {
+        events.post("consumerAttached", listener -> listener.consumerAttached(consumer));
+    }
+
+    @Override
+    public void consumerDetached(ConsumerEvent consumer) {
+        events.post("consumerDetached", listener -> listener.consumerDetached(consumer));
     }
 
     /**
@@ -231,15 +343,65 @@ public final class PluginHost implements BrokerEventListener, AutoCloseable {
         private final String brokerVersion;
         private final UserAdmin users;
         private final EventDispatcher events;
+        private final Hooks hooks;
+        final PluginGuard guard;
         private boolean revoked;
 
         Context(String pluginName, Map<String, Object> settings, String brokerVersion, UserAdmin users,
-                EventDispatcher events) {
+                EventDispatcher events, Hooks hooks) {
             this.pluginName = pluginName;
             this.settings = settings;
             this.brokerVersion = brokerVersion;
             this.users = users;
             this.events = events;
+            this.hooks = hooks;
+            this.guard = new PluginGuard(pluginName, MessageInterceptor.FAILURE_LIMIT, this::revoke);
+        }
+
+        @Override
+        public synchronized void addInterceptor(MessageInterceptor interceptor) {
+            Objects.requireNonNull(interceptor, "interceptor");
+            if (!ignored("an interceptor")) {
+                hooks.interceptors().add(this, guard, interceptor);
+            }
+        }
+
+        @Override
+        public synchronized void addAuthenticationProvider(AuthenticationProvider provider) {
+            Objects.requireNonNull(provider, "provider");
+            if (!ignored("an authentication provider")) {
+                hooks.authentication().add(this, new GuardedProviders.Guarded<>(pluginName, provider, guard));
+            }
+        }
+
+        @Override
+        public synchronized void addAuthorizationProvider(AuthorizationProvider provider) {
+            Objects.requireNonNull(provider, "provider");
+            if (!ignored("an authorization provider")) {
+                hooks.authorization().add(this, new GuardedProviders.Guarded<>(pluginName, provider, guard));
+            }
+        }
+
+        @Override
+        public synchronized void addExchangeType(ExchangeTypeProvider provider) {
+            Objects.requireNonNull(provider, "provider");
+            if (!ignored("an exchange type")) {
+                hooks.services().exchangeTypes().accept(provider);
+                LOG.info("Plugin '{}' provides exchange type '{}'", pluginName, provider.type());
+            }
+        }
+
+        @Override
+        public PluginMessaging messaging() {
+            return hooks.services().messaging();
+        }
+
+        private boolean ignored(String what) {
+            if (revoked) {
+                LOG.warn("Plugin '{}' registered {} after it stopped, failed or was disabled; ignored", pluginName,
+                        what);
+            }
+            return revoked;
         }
 
         @Override
@@ -270,6 +432,7 @@ public final class PluginHost implements BrokerEventListener, AutoCloseable {
         synchronized void revoke() {
             revoked = true;
             events.removeAll(this);
+            hooks.removeAll(this);
         }
     }
 }

@@ -24,12 +24,12 @@ import java.util.stream.Stream;
  * providers. Compiling for real, rather than copying test classes into a jar, proves the host loads classes the
  * broker's own class loader has never seen.
  */
-final class PluginJarCompiler {
+public final class PluginJarCompiler {
 
     private final Path workDir;
 
     /** @param workDir where sources and classes are written; one subfolder per jar */
-    PluginJarCompiler(Path workDir) {
+    public PluginJarCompiler(Path workDir) {
         this.workDir = workDir;
     }
 
@@ -39,7 +39,7 @@ final class PluginJarCompiler {
      * @param providers  the class names to list in {@code META-INF/services/io.wharf.plugin.WharfPlugin}
      * @param sources    Java sources by fully qualified class name; may be empty (to name a missing provider)
      */
-    Path write(Path pluginsDir, String jarName, List<String> providers, Map<String, String> sources)
+    public Path write(Path pluginsDir, String jarName, List<String> providers, Map<String, String> sources)
             throws IOException {
         Path build = Files.createDirectories(workDir.resolve(jarName + "-build"));
         Path classes = Files.createDirectories(build.resolve("classes"));

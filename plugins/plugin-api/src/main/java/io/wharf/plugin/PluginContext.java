@@ -22,4 +22,27 @@ public interface PluginContext {
 
     /** The broker's users and permissions (for management and authentication plugins). */
     UserAdmin users();
+
+    /**
+     * Adds an interceptor that sees every message (see {@link MessageInterceptor} for its threading contract).
+     * Ignored once the plugin has stopped or was disabled.
+     */
+    void addInterceptor(MessageInterceptor interceptor);
+
+    /** Adds a login check consulted before the broker's own users. Ignored once the plugin has stopped. */
+    void addAuthenticationProvider(AuthenticationProvider provider);
+
+    /** Adds a veto over what users may do with queues and exchanges. Ignored once the plugin has stopped. */
+    void addAuthorizationProvider(AuthorizationProvider provider);
+
+    /**
+     * Adds an exchange type. Call from {@link WharfPlugin#start}: exchanges of the type stored earlier are
+     * recovered before plugins start and wait for it. A type stays registered until the broker stops.
+     *
+     * @throws IllegalArgumentException when the name is a built-in type or another plugin provides it already
+     */
+    void addExchangeType(ExchangeTypeProvider provider);
+
+    /** Declaring exchanges and publishing copies of messages, for plugins that route messages themselves. */
+    PluginMessaging messaging();
 }

@@ -15,8 +15,11 @@ public interface WharfPlugin {
     String name();
 
     /**
-     * Called once, after the broker has started listening. If it throws, the plugin is logged as failed, the
-     * listeners it registered are removed and {@link #stop} is not called: release what was acquired before throwing.
+     * Called once while the broker starts: after its queues, exchanges and bindings are recovered (so
+     * {@link PluginContext#messaging()} works), before it takes clients (so what is registered here sees every
+     * message). {@link BrokerEventListener#brokerStarted} follows once it listens. If it throws, the plugin is logged
+     * as failed, everything it registered is removed (exchange types excepted) and {@link #stop} is not called:
+     * release what was acquired before throwing.
      */
     void start(PluginContext context) throws Exception;
 

@@ -25,6 +25,7 @@ public final class QueueRegistry {
     private final String vhost;
     private final ConcurrentHashMap<String, MessageQueue> queues = new ConcurrentHashMap<>();
     private final List<Consumer<MessageQueue>> deletionListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<MessageQueue>> creationListeners = new CopyOnWriteArrayList<>();
     private final QueueThreads threads;
     private final QueueStorage storage;
     private volatile DeadLetters deadLetters = DeadLetters.DROP;
@@ -109,6 +110,9 @@ public final class QueueRegistry {
         if (created[0] && definition.durable()) {
             storage.created(definition);
         }
+        if (created[0]) {
+            created(queue);
+        }
         return new Declared(queue, created[0]);
     }
 
@@ -147,7 +151,15 @@ public final class QueueRegistry {
     public MessageQueue createTemporary() {
         QueueDefinition definition = new QueueDefinition(vhost, "amq.gen-" + UUID.randomUUID(), "classic",
                 false, true, false, Map.of());
-        return queues.computeIfAbsent(definition.name(), n -> newQueue(definition));
+        MessageQueue queue = queues.computeIfAbsent(definition.name(), n -> newQueue(definition));
+        created(queue);
+        return queue;
+    }
+
+    private void created(MessageQueue queue) {
+        for (Consumer<MessageQueue> listener : creationListeners) {
+            listener.accept(queue);
+        }
     }
 
     /** Removes and closes a queue; its messages are gone. Returns false when there was no such queue. */
@@ -173,6 +185,14 @@ public final class QueueRegistry {
      */
     public void onDeleted(Consumer<MessageQueue> listener) {
         deletionListeners.add(listener);
+    }
+
+    /**
+     * Calls {@code listener} with every queue {@link #declare} or {@link #createTemporary} creates (not recovered
+     * ones), on the creating thread (which may be an event loop: the listener must not block). Plugin events use it.
+     */
+    public void onCreated(Consumer<MessageQueue> listener) {
+        creationListeners.add(listener);
     }
 
     public Collection<? extends MessageQueue> all() {

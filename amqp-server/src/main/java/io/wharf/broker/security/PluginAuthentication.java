@@ -1,0 +1,89 @@
+package io.wharf.broker.security;
+
+import io.wharf.broker.plugin.GuardedProviders;
+import io.wharf.plugin.AuthenticationProvider;
+import io.wharf.plugin.UserAdmin;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The broker's users with plugins' {@link AuthenticationProvider}s in front: a login is put to each provider in
+ * registration order, and the first that accepts or refuses decides; when every provider abstains (or there are none)
+ * the broker's own users decide. Everything else is the broker's users unchanged.
+ *
+ * <p>Called where logins are checked, on the authentication threads (never a network loop), so a provider may block.
+ * A provider that throws is counted against its plugin and taken as abstaining.
+ */
+public final class PluginAuthentication implements UserAdmin {
+
+    private final UserAdmin users;
+    private final Supplier<GuardedProviders<AuthenticationProvider>> providers;
+
+    /**
+     * @param providers the plugins' providers (a supplier: the plugin host starts after the authenticator is made)
+     */
+    public PluginAuthentication(UserAdmin users, Supplier<GuardedProviders<AuthenticationProvider>> providers) {
+        this.users = users;
+        this.providers = providers;
+    }
+
+    @Override
+    public Optional<User> authenticate(String name, char[] password, InetAddress remote) {
+        GuardedProviders<AuthenticationProvider> plugged = providers.get();
+        if (plugged != null) {
+            for (GuardedProviders.Guarded<AuthenticationProvider> p : plugged.all()) {
+                AuthenticationProvider.Result result;
+                try {
+                    result = p.provider().authenticate(name, password, remote);
+                } catch (Exception | LinkageError e) {
+                    p.failed("authentication provider " + p.provider().getClass().getName(), e);
+                    continue;
+                }
+                if (result == null || result.abstained()) {
+                    continue;
+                }
+                return result.accepted() ? Optional.of(new User(result.user(), result.tags(), false))
+                        : Optional.empty();
+            }
+        }
+        return users.authenticate(name, password, remote);
+    }
+
+    @Override
+    public List<User> users() {
+        return users.users();
+    }
+
+    @Override
+    public Optional<User> user(String name) {
+        return users.user(name);
+    }
+
+    @Override
+    public void putUser(String name, char[] password, Set<String> tags) {
+        users.putUser(name, password, tags);
+    }
+
+    @Override
+    public boolean deleteUser(String name) {
+        return users.deleteUser(name);
+    }
+
+    @Override
+    public List<Permission> permissions() {
+        return users.permissions();
+    }
+
+    @Override
+    public void setPermission(Permission permission) {
+        users.setPermission(permission);
+    }
+
+    @Override
+    public boolean clearPermission(String user, String vhost) {
+        return users.clearPermission(user, vhost);
+    }
+}

@@ -2,6 +2,7 @@ package io.wharf.broker;
 
 import io.wharf.amqp.engine.VirtualHost;
 import io.wharf.amqp.engine.VirtualHosts;
+import io.wharf.amqp.message.MessageIdReader;
 import io.wharf.broker.config.QueuesConfig;
 import io.wharf.exchange.Topology;
 import io.wharf.exchange.TopologyException;
@@ -106,6 +107,7 @@ final class VirtualHostRegistry implements VirtualHosts {
         Topology topology = new Topology(name, queues, topologyStore, queuesConfig.autoCreate());
         // Before any queue exists, so recovered queues dead-letter through this vhost's exchanges too.
         queues.deadLetters(new DeadLetterRouter(topology));
+        queues.messageIds(new MessageIdReader());
         return new VirtualHost(name, topology);
     }
 

@@ -29,7 +29,7 @@ public abstract sealed class Exchange permits DirectExchange, FanoutExchange, To
 
     /** A new, empty exchange of the definition's type. */
     static Exchange create(ExchangeDefinition definition) {
-        ExchangeType type = ExchangeType.parse(definition.type());
+        ExchangeType type = DelayedMessageExchange.routingType(definition);
         return switch (type) {
             case DIRECT -> new DirectExchange(definition);
             case FANOUT -> new FanoutExchange(definition);

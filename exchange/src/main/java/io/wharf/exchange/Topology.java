@@ -191,11 +191,12 @@ public final class Topology {
             if (DEFAULT_EXCHANGE.equals(name)) {
                 throw TopologyException.accessRefused("operation not permitted on the default exchange");
             }
-            ExchangeType type = ExchangeType.parse(definition.type());
+            String typeLabel = DelayedMessageExchange.label(definition,
+                    DelayedMessageExchange.routingType(definition));
             Exchange existing = exchanges.get(name);
             if (existing != null) {
                 ExchangeDefinition had = existing.definition();
-                if (!had.type().equals(type.label()) || had.durable() != definition.durable()
+                if (!had.type().equals(typeLabel) || had.durable() != definition.durable()
                         || had.autoDelete() != definition.autoDelete() || had.internal() != definition.internal()
                         || !had.arguments().equals(definition.arguments())) {
                     throw TopologyException.conflict("exchange '" + name + "' exists with different properties: "
@@ -213,7 +214,7 @@ public final class Topology {
                 throw TopologyException.badRequest("argument alternate-exchange must be an exchange name (a "
                         + "string), not " + alternate.getClass().getSimpleName());
             }
-            Exchange exchange = Exchange.create(new ExchangeDefinition(vhost, name, type.label(),
+            Exchange exchange = Exchange.create(new ExchangeDefinition(vhost, name, typeLabel,
                     definition.durable(), definition.autoDelete(), definition.internal(), definition.arguments()));
             if (exchange.definition().durable()) {
                 store.write(new MetadataChange().putExchange(exchange.definition()));

@@ -25,6 +25,7 @@ import org.apache.qpid.protonj2.client.Delivery;
 import org.apache.qpid.protonj2.client.DeliveryState;
 import org.apache.qpid.protonj2.client.Message;
 import org.apache.qpid.protonj2.client.Receiver;
+import org.apache.qpid.protonj2.client.ReceiverOptions;
 import org.apache.qpid.protonj2.client.Rejected;
 import org.apache.qpid.protonj2.client.Sender;
 import org.apache.qpid.protonj2.client.Tracker;
@@ -108,11 +109,12 @@ class DelayedDeliveryIT {
         Connection connection = connect();
         Sender sender = connection.openSender("/queues/forms");
         long now = System.currentTimeMillis();
-        // Sent in an order different from their due order.
-        sender.send(Message.create("x-delay").property("x-delay", 2_000)).awaitAccepted(5, SECONDS);
+        // Sent in an order different from their due order. Delays count from arrival, so the two relative ones
+        // are a second apart from each other and from the absolute ones: the sends in between take some time.
+        sender.send(Message.create("x-delay").property("x-delay", 3_000)).awaitAccepted(5, SECONDS);
         sender.send(Message.create("delivery-time").annotation("x-opt-delivery-time", new Date(now + 1_000)))
                 .awaitAccepted(5, SECONDS);
-        sender.send(Message.create("delivery-delay").annotation("x-opt-delivery-delay", 1_800L))
+        sender.send(Message.create("delivery-delay").annotation("x-opt-delivery-delay", 2_000L))
                 .awaitAccepted(5, SECONDS);
         sender.send(Message.create("scheduled-enqueue-time")
                 .annotation("x-opt-scheduled-enqueue-time", new Date(now + 1_400))).awaitAccepted(5, SECONDS);
@@ -127,8 +129,8 @@ class DelayedDeliveryIT {
         Receiver receiver = connection.openReceiver("/queues/forms");
         List<String> order = new ArrayList<>();
         Map<String, Long> due = Map.of("delivery-time", now + 1_000, "delivery-time-long", now + 1_200,
-                "scheduled-enqueue-time", now + 1_400, "time-wins", now + 1_600, "delivery-delay", now + 1_800,
-                "x-delay", now + 2_000, "past", now);
+                "scheduled-enqueue-time", now + 1_400, "time-wins", now + 1_600, "delivery-delay", now + 2_000,
+                "x-delay", now + 3_000, "past", now);
         for (int i = 0; i < due.size(); i++) {
             Delivery delivery = receiver.receive(ARRIVES_MS, MILLISECONDS);
             long receivedAt = System.currentTimeMillis();
@@ -246,6 +248,38 @@ class DelayedDeliveryIT {
             ids.add(((Map<?, ?>) m).get("message_id"));
         }
         return ids;
+    }
+
+    @Test
+    void aStreamAppendsAScheduledMessageWhenItFallsDue() throws Exception {
+        Connection connection = connect();
+        long sentAt = System.currentTimeMillis();
+        try (ManagementClient management = new ManagementClient(connection)) {
+            assertEquals(201, management.call("PUT", "/queues/s", Map.of("durable", true,
+                    "arguments", Map.of("x-queue-type", "stream"))).status());
+            Sender sender = connection.openSender("/queues/s");
+            sender.send(Message.create("later").messageId("l").annotation("x-opt-delivery-delay", 1_500L))
+                    .awaitAccepted(5, SECONDS);
+            sender.send(Message.create("cancelled").messageId("c").property("x-delay", 1_200L))
+                    .awaitAccepted(5, SECONDS);
+            sender.send(Message.create("now")).awaitAccepted(5, SECONDS);
+            Map<?, ?> page = (Map<?, ?>) management.call("GET", "/queues/s/scheduled", null).body();
+            assertEquals(List.of("c", "l"), ids(page));
+            assertEquals(200, management.call("DELETE", "/queues/s/scheduled/c", null).status());
+        }
+        ReceiverOptions options = new ReceiverOptions();
+        options.sourceOptions().addFilter("rabbitmq:stream-offset-spec", "rabbitmq:stream-offset-spec", "first");
+        Receiver receiver = connection.openReceiver("/queues/s", options);
+        Delivery now = receiver.receive(ARRIVES_MS, MILLISECONDS);
+        assertEquals("now", now.message().body());
+        assertEquals(0L, now.message().annotation("x-stream-offset"));
+        Delivery later = receiver.receive(ARRIVES_MS, MILLISECONDS);
+        long receivedAt = System.currentTimeMillis();
+        assertNotNull(later);
+        assertEquals("later", later.message().body());
+        assertEquals(1L, later.message().annotation("x-stream-offset"), "appended when due, after 'now'");
+        assertTrue(receivedAt >= sentAt + 1_500, "delivered " + (sentAt + 1_500 - receivedAt) + " ms early");
+        assertNull(receiver.receive(NOTHING_YET_MS, MILLISECONDS), "the cancelled one never reaches the stream");
     }
 
     @Test

@@ -117,7 +117,9 @@ public final class ClassicQueue implements MessageQueue, Scheduling {
             log = logOpener.call();
             long now = System.currentTimeMillis();
             long live = log.recover((offset, header, deliveredBefore) -> {
-                if (!deliveredBefore && QueueSchedule.waits(header, now)) {
+                // Every scheduled message goes back through the schedule, the overdue too: released at once by the
+                // first timer run, in due-time order.
+                if (!deliveredBefore && header.deliveryTimeMs() > 0) {
                     schedule.recovered(offset, header);
                     trackExpiry(offset, header.expiryTimeMs());
                     return;

@@ -139,7 +139,7 @@ public final class QueueRegistry {
                 }
             };
             return new StreamQueue(definition, () -> storage.openStream(name, segmentSizeBytes), threads.assign(),
-                    threads.timer(), offsets);
+                    threads.timer(), offsets, () -> storage.openStreamSchedule(name), messageIds);
         }
         return new ClassicQueue(definition,
                 definition.durable() ? () -> storage.open(name) : MemoryQueueLog::new, threads.assign(),

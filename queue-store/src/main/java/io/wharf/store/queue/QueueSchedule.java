@@ -15,13 +15,14 @@ import java.util.concurrent.Executor;
  * released at once.
  *
  * <p>Held: (due time, offset, message-id hash, priority) per message in {@link ScheduledMessages}; nothing else.
- * Confined to the queue's thread.
+ * Confined to the queue's thread (classic queues; a stream keeps one for its scheduled messages, see
+ * {@code StreamSchedule}).
  */
-final class QueueSchedule {
+public final class QueueSchedule {
 
     /** Receives each message that fell due. */
     @FunctionalInterface
-    interface Release {
+    public interface Release {
         void due(long offset, int priority);
     }
 
@@ -29,12 +30,12 @@ final class QueueSchedule {
     private final MessageIds ids;
     private volatile long count;
 
-    QueueSchedule(MessageIds ids) {
+    public QueueSchedule(MessageIds ids) {
         this.ids = ids;
     }
 
     /** Runs {@code work} on {@code executor} (the queue's thread); the future completes with its result. */
-    static <T> CompletableFuture<T> call(Executor executor, Callable<T> work) {
+    public static <T> CompletableFuture<T> call(Executor executor, Callable<T> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
         executor.execute(() -> {
             try {
@@ -47,12 +48,12 @@ final class QueueSchedule {
     }
 
     /** Whether a message with this header waits (its delivery time is after {@code nowMs}). */
-    static boolean waits(MessageHeader header, long nowMs) {
+    public static boolean waits(MessageHeader header, long nowMs) {
         return header.deliveryTimeMs() > nowMs;
     }
 
     /** Holds a message that just arrived; {@code payload} gives the message-id for cancelling. */
-    void add(long offset, MessageHeader header, ByteBuffer payload) {
+    public void add(long offset, MessageHeader header, ByteBuffer payload) {
         String id = payload == null ? null : ids.messageId(payload);
         index.add(header.deliveryTimeMs(), offset, payload == null ? ScheduledMessages.UNKNOWN_HASH
                 : MessageIds.hash(id), header.priority());
@@ -60,25 +61,25 @@ final class QueueSchedule {
     }
 
     /** Holds a message found at recovery; its id hash is computed only if a cancellation needs it. */
-    void recovered(long offset, MessageHeader header) {
+    public void recovered(long offset, MessageHeader header) {
         index.add(header.deliveryTimeMs(), offset, ScheduledMessages.UNKNOWN_HASH, header.priority());
         count = index.size();
     }
 
-    long nextDueMs() {
+    public long nextDueMs() {
         return index.nextDueMs();
     }
 
-    long count() {
+    public long count() {
         return count;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return index.isEmpty();
     }
 
     /** Releases every message due at {@code nowMs}, earliest first; returns how many. */
-    int releaseDue(long nowMs, Release release) {
+    public int releaseDue(long nowMs, Release release) {
         int released = 0;
         while (!index.isEmpty() && index.nextDueMs() <= nowMs) {
             int priority = index.firstPriority();
@@ -91,7 +92,7 @@ final class QueueSchedule {
         return released;
     }
 
-    List<ScheduledMessage> page(Scheduling.Position after, int limit, QueueLog log) {
+    public List<ScheduledMessage> page(Scheduling.Position after, int limit, QueueLog log) {
         long[] pairs = index.page(after.dueMs(), after.offset(), limit);
         List<ScheduledMessage> page = new ArrayList<>(pairs.length / 2);
         for (int i = 0; i < pairs.length; i += 2) {
@@ -106,7 +107,7 @@ final class QueueSchedule {
      * Removes the scheduled messages whose message-id is {@code messageId}: candidates by hash, each confirmed
      * against the stored message. Returns their offsets (the caller acks them in the log).
      */
-    long[] cancel(String messageId, QueueLog log) {
+    public long[] cancel(String messageId, QueueLog log) {
         int hash = MessageIds.hash(messageId);
         long[] found = new long[0];
         for (int slot = 0; slot < index.size(); slot++) {

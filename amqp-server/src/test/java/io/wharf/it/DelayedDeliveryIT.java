@@ -301,7 +301,14 @@ class DelayedDeliveryIT {
                     .annotation("x-opt-delivery-time", new Date(laterAt - 1))).awaitAccepted(5, SECONDS);
             try (ManagementClient management = new ManagementClient(connection)) {
                 assertEquals(200, management.call("DELETE", "/queues/restart/scheduled/gone", null).status());
+                assertEquals(201, management.call("PUT", "/queues/restart-stream", Map.of("durable", true,
+                        "arguments", Map.of("x-queue-type", "stream"))).status());
             }
+            Sender toStream = connection.openSender("/queues/restart-stream");
+            toStream.send(Message.create("stream-later").durable(true)
+                    .annotation("x-opt-delivery-time", new Date(laterAt))).awaitAccepted(5, SECONDS);
+            toStream.send(Message.create("stream-overdue").durable(true)
+                    .annotation("x-opt-delivery-time", new Date(overdueAt))).awaitAccepted(5, SECONDS);
         }
         broker.close();
         client.close();
@@ -328,6 +335,20 @@ class DelayedDeliveryIT {
         assertEquals("later", later.message().body());
         assertTrue(receivedAt >= laterAt, "delivered " + (laterAt - receivedAt) + " ms early");
         assertNull(receiver.receive(NOTHING_YET_MS, MILLISECONDS), "the cancelled one stays cancelled");
+
+        ReceiverOptions fromFirst = new ReceiverOptions();
+        fromFirst.sourceOptions().addFilter("rabbitmq:stream-offset-spec", "rabbitmq:stream-offset-spec", "first");
+        Receiver stream = connection.openReceiver("/queues/restart-stream", fromFirst);
+        List<Object> streamed = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Delivery d = stream.receive(ARRIVES_MS, MILLISECONDS);
+            assertNotNull(d, "stream message " + i + " after the restart; got " + streamed);
+            streamed.add(d.message().body());
+            streamed.add(d.message().annotation("x-stream-offset"));
+        }
+        assertEquals(List.of("stream-overdue", 0L, "stream-later", 1L), streamed,
+                "appended to the stream when due, in due order, each once");
+        assertNull(stream.receive(NOTHING_YET_MS, MILLISECONDS));
         connection.close();
     }
 }

@@ -2,6 +2,7 @@ package io.wharf.broker;
 
 import io.wharf.amqp.engine.VirtualHost;
 import io.wharf.amqp.engine.VirtualHosts;
+import io.wharf.amqp.message.MessageIdReader;
 import io.wharf.broker.config.QueuesConfig;
 import io.wharf.exchange.ExchangeTypes;
 import io.wharf.exchange.Topology;
@@ -123,6 +124,7 @@ final class VirtualHostRegistry implements VirtualHosts {
         queues.onDeleted(reporter::queueDeleted);
         // Before any queue exists, so recovered queues dead-letter through this vhost's exchanges too.
         queues.deadLetters(new DeadLetterRouter(topology));
+        queues.messageIds(new MessageIdReader());
         return new VirtualHost(name, topology);
     }
 

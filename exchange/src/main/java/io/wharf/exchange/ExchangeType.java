@@ -30,6 +30,6 @@ public enum ExchangeType {
             }
         }
         throw TopologyException.badRequest("unknown exchange type '" + label
-                + "'; the types are direct, fanout, topic and headers");
+                + "'; the types are direct, fanout, topic, headers and x-delayed-message");
     }
 }

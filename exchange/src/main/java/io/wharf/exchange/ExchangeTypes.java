@@ -64,10 +64,11 @@ public final class ExchangeTypes {
      * @throws TopologyException bad request naming the types there are
      */
     void check(String type) {
-        if (type == null || (builtIn(type) == null && !provided.containsKey(type))) {
+        if (type == null || (builtIn(type) == null && !DelayedMessageExchange.TYPE.equals(type)
+                && !provided.containsKey(type))) {
             Set<String> names = new TreeSet<>(provided.keySet());
             throw TopologyException.badRequest("unknown exchange type '" + type + "'; the types are direct, fanout,"
-                    + " topic and headers" + (names.isEmpty() ? "" : ", and from plugins " + String.join(", ", names)));
+                    + " topic, headers and " + DelayedMessageExchange.TYPE + (names.isEmpty() ? "" : ", and from plugins " + String.join(", ", names)));
         }
     }
 
@@ -110,7 +111,8 @@ public final class ExchangeTypes {
      *                    than an error (a declaration)
      */
     Exchange create(ExchangeDefinition definition, boolean waitForType) {
-        ExchangeType type = builtIn(definition.type());
+        ExchangeType type = DelayedMessageExchange.TYPE.equals(definition.type())
+                ? DelayedMessageExchange.routingType(definition) : builtIn(definition.type());
         if (type != null) {
             return switch (type) {
                 case DIRECT -> new DirectExchange(definition);

@@ -47,6 +47,8 @@ public final class DiskQueueStorage implements QueueStorage, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DiskQueueStorage.class);
     private static final String NAME_FILE = "queue.name";
+    /** Inside a stream's folder: the log of its scheduled messages (not a segment file, so the stream ignores it). */
+    private static final String STREAM_SCHEDULE_FOLDER = "scheduled";
     private static final String VHOST_FILE = "queue.vhost";
     private static final String DEFAULT_VHOST = "/";
     private static final int READABLE_PREFIX_CHARS = 40;
@@ -98,6 +100,11 @@ public final class DiskQueueStorage implements QueueStorage, AutoCloseable {
             }
 
             @Override
+            public QueueLog openStreamSchedule(String queueName) throws IOException {
+                return DiskQueueStorage.this.openStreamSchedule(vhost, queueName);
+            }
+
+            @Override
             public void created(QueueDefinition definition) {
                 DiskQueueStorage.this.created(definition);
             }
@@ -135,6 +142,20 @@ public final class DiskQueueStorage implements QueueStorage, AutoCloseable {
         LogConfig config = segmentSizeBytes > 0 ? logConfig.withSegmentSizeBytes(segmentSizeBytes) : logConfig;
         SegmentedLog log = SegmentedLog.open(queueFolder(vhost, queueName), config, writer);
         reportRecovery(queueName, log.recoveryReport());
+        return log;
+    }
+
+    @Override
+    public QueueLog openStreamSchedule(String queueName) throws IOException {
+        return openStreamSchedule(DEFAULT_VHOST, queueName);
+    }
+
+    /** A stream's scheduled messages: a classic queue log in the subfolder {@code scheduled} of the stream's folder. */
+    private QueueLog openStreamSchedule(String vhost, String queueName) throws IOException {
+        Path dir = queueFolder(vhost, queueName).resolve(STREAM_SCHEDULE_FOLDER);
+        Files.createDirectories(dir);
+        FileQueueLog log = FileQueueLog.open(dir, logConfig, writer);
+        reportRecovery(queueName + " (scheduled)", log.recoveryReport());
         return log;
     }
 

@@ -2,6 +2,7 @@ package io.wharf.amqp.engine;
 
 import io.wharf.amqp.address.AddressResolver.Resolution;
 import io.wharf.amqp.address.PublishTarget;
+import io.wharf.amqp.message.DeliveryTime;
 import io.wharf.amqp.message.InterceptedView;
 import io.wharf.amqp.message.MalformedMessageException;
 import io.wharf.amqp.message.MessageView;
@@ -41,6 +42,7 @@ final class ProducerLink {
     /** How soon a producer held back by backpressure is looked at again. */
     private static final long CREDIT_RECHECK_MS = 50;
     private static final byte[] EMPTY = new byte[0];
+    private static final Symbol DELAYED_DELIVERY = Symbol.valueOf("DELAYED_DELIVERY");
     /** A multi-transfer gathering buffer up to this size stays for the link's next large message. */
     private static final int REUSED_PARTIAL_MAX_BYTES = 256 * 1024;
 
@@ -105,6 +107,8 @@ final class ProducerLink {
         receiver.setSenderSettleMode(receiver.getRemoteSenderSettleMode());
         receiver.setReceiverSettleMode(ReceiverSettleMode.FIRST);
         receiver.setMaxMessageSize(UnsignedLong.valueOf(connection.context().amqp().maxMessageSizeBytes()));
+        // Qpid JMS refuses setDeliveryDelay unless the link it sends on offers this.
+        receiver.setOfferedCapabilities(new Symbol[] {DELAYED_DELIVERY});
         ProducerLink producer = new ProducerLink(connection, receiver, publishTarget, dynamic);
         receiver.setContext(producer);
         receiver.open();
@@ -231,7 +235,15 @@ final class ProducerLink {
             settleRejected(delivery, presettled, AmqpError.RESOURCE_LIMIT_EXCEEDED, refused);
             return;
         }
-        MessageHeader header = new MessageHeader(expiryTimeMs(view), 0, view.priority(), 0, view.durable());
+        long deliveryTimeMs;
+        try {
+            deliveryTimeMs = DeliveryTime.of(view, System.currentTimeMillis());
+        } catch (DeliveryTime.InvalidDelayException | MalformedMessageException e) {
+            settleRejected(delivery, presettled, AmqpError.INVALID_FIELD, e.getMessage());
+            return;
+        }
+        MessageHeader header = new MessageHeader(expiryTimeMs(view), deliveryTimeMs, view.priority(), 0,
+                view.durable());
         int sizeBytes = message.remaining();
         String publishedTo = to.address();
         pendingStores++;

@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
  *   PUT    /vhosts/:v              (Wharf's own: create a virtual host)          201 | 204 | 400
  *   GET    /vhosts/:v                                                            200 | 404
  *   DELETE /vhosts/:v              (with all its queues, exchanges, bindings)    204 | 403 | 404
+ *   GET    /queues/:q/scheduled    (Wharf's own; see ScheduledMessagesResource)  200 | 400 | 404
+ *   DELETE /queues/:q/scheduled/:message-id                                      200 | 404
  * </pre>
  *
  * Every operation runs on the topology thread in arrival order; the future completes there.
@@ -95,6 +97,7 @@ public final class ManagementApi {
     private final Topology topology;
     private final String nodeName;
     private final VirtualHostAdmin vhosts;
+    private final ScheduledMessagesResource scheduled;
 
     /**
      * @param nodeName reported as a queue's {@code leader} and only replica
@@ -104,6 +107,7 @@ public final class ManagementApi {
         this.topology = topology;
         this.nodeName = nodeName;
         this.vhosts = vhosts;
+        this.scheduled = new ScheduledMessagesResource(topology);
     }
 
     /** Answers one request; never completes exceptionally (failures become 4xx/5xx responses). */
@@ -162,6 +166,13 @@ public final class ManagementApi {
                 }
                 if (n == 3 && segments.get(2).equals("messages")) {
                     return method.equals("DELETE") ? purgeQueue(segments.get(1)) : notAllowed(method, path);
+                }
+                if (n == 3 && segments.get(2).equals("scheduled")) {
+                    return method.equals("GET") ? scheduled.list(segments.get(1), query) : notAllowed(method, path);
+                }
+                if (n == 4 && segments.get(2).equals("scheduled") && !segments.get(3).isEmpty()) {
+                    return method.equals("DELETE") ? scheduled.cancel(segments.get(1), segments.get(3))
+                            : notAllowed(method, path);
                 }
                 if (n == 4 && segments.get(2).equals("offsets") && !segments.get(3).isEmpty()) {
                     return switch (method) {
@@ -365,6 +376,9 @@ public final class ManagementApi {
         info.put("arguments", new LinkedHashMap<>(d.arguments()));
         info.put("message_count", UnsignedLong.valueOf(Math.max(0, queue.messageCount())));
         info.put("consumer_count", UnsignedInteger.valueOf(Math.max(0, queue.consumerCount())));
+        if (queue instanceof io.wharf.store.queue.Scheduling scheduling) {
+            info.put("scheduled_count", UnsignedLong.valueOf(Math.max(0, scheduling.scheduledCount())));
+        }
         info.put("leader", nodeName);
         info.put("replicas", new String[] {nodeName});
         return info;

@@ -150,6 +150,20 @@ public final class FileQueueLog implements QueueLog {
         return log.read(offset);
     }
 
+    /** The header of the record at {@code offset} (one index lookup, no payload read); null when it is gone. */
+    @Override
+    public MessageHeader header(long offset) {
+        MessageHeader[] found = {null};
+        log.scan(offset, record -> {
+            if (record.offset() == offset) {
+                found[0] = new MessageHeader(record.expiryTimeMs(), record.deliveryTimeMs(), record.priority(),
+                        record.tagHash(), record.durable());
+            }
+            return false;
+        });
+        return found[0];
+    }
+
     /** Persisted in a batch by the writer thread; unknown or already acked offsets are ignored. */
     @Override
     public void ack(long offset) {

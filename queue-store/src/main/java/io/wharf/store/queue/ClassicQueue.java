@@ -31,10 +31,15 @@ import org.slf4j.LoggerFactory;
  * redelivery, {@code x-expires}) runs from one timer per queue, re-armed for the earliest deadline, which posts back
  * to the executor; nothing scans the whole queue.
  */
-public final class ClassicQueue implements MessageQueue {
+public final class ClassicQueue implements MessageQueue, Scheduling {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClassicQueue.class);
     private static final String DELIVERY_TIME = "x-opt-delivery-time";
+    /**
+     * The timer is never armed further ahead than this: the scheduler counts elapsed (monotonic) time while due
+     * times are wall-clock, so a months-long wait is re-aimed at the wall clock every few seconds and cannot drift.
+     */
+    private static final long MAX_TIMER_DELAY_MS = 5_000;
 
     private final QueueDefinition definition;
     private final QueueArguments arguments;
@@ -60,6 +65,8 @@ public final class ClassicQueue implements MessageQueue {
     /** (expiry, offset) of messages with an expiry, earliest first; stale entries are skipped when reached. */
     private final PriorityQueue<Deadline> expiries = new PriorityQueue<>();
     private final QueueConsumers consumers;
+    /** Stored messages whose delivery time has not come (see {@link QueueSchedule}). */
+    private final QueueSchedule schedule;
     private long readyBytes;
     private int pendingAppends;
     /** Bytes of the appends in {@link #pendingAppends}: they count against x-max-length-bytes like ready ones. */
@@ -84,6 +91,14 @@ public final class ClassicQueue implements MessageQueue {
      */
     public ClassicQueue(QueueDefinition definition, Callable<QueueLog> logOpener, Executor executor,
             ScheduledExecutorService timer, DeadLetters deadLetters, Runnable onUnusedExpiry) {
+        this(definition, logOpener, executor, timer, deadLetters, onUnusedExpiry, MessageIds.NONE);
+    }
+
+    /** @param messageIds reads a stored message's message-id (to cancel a scheduled message by it) */
+    public ClassicQueue(QueueDefinition definition, Callable<QueueLog> logOpener, Executor executor,
+            ScheduledExecutorService timer, DeadLetters deadLetters, Runnable onUnusedExpiry,
+            MessageIds messageIds) {
+        this.schedule = new QueueSchedule(messageIds);
         this.definition = definition;
         this.arguments = QueueArguments.from(definition.arguments());
         this.name = definition.name();
@@ -102,6 +117,13 @@ public final class ClassicQueue implements MessageQueue {
             log = logOpener.call();
             long now = System.currentTimeMillis();
             long live = log.recover((offset, header, deliveredBefore) -> {
+                // Every scheduled message goes back through the schedule, the overdue too: released at once by the
+                // first timer run, in due-time order.
+                if (!deliveredBefore && header.deliveryTimeMs() > 0) {
+                    schedule.recovered(offset, header);
+                    trackExpiry(offset, header.expiryTimeMs());
+                    return;
+                }
                 if (deliveredBefore) {
                     // Handed out before the restart and never settled: it comes back as released.
                     ready.addReturned(offset, header.priority(), new Returned(0, false, Map.of()));
@@ -113,9 +135,9 @@ public final class ClassicQueue implements MessageQueue {
                     readyBytes += log.read(offset).remaining();
                 }
             });
-            messageCount = live;
+            messageCount = live - schedule.count();
             if (live > 0) {
-                LOG.info("Queue '{}': {} messages recovered", name, live);
+                LOG.info("Queue '{}': {} messages recovered ({} scheduled for later)", name, live, schedule.count());
             }
             expireDue(now);
             armTimer();
@@ -175,7 +197,11 @@ public final class ClassicQueue implements MessageQueue {
                 executor.execute(() -> {
                     pendingAppends--;
                     pendingBytes -= size;
-                    if (error == null) {
+                    if (error == null && QueueSchedule.waits(effective, System.currentTimeMillis())) {
+                        schedule.add(offset, effective, payload);
+                        trackExpiry(offset, effective.expiryTimeMs());
+                        armTimer();
+                    } else if (error == null) {
                         arrived(offset, effective, size);
                     }
                     updateFull();
@@ -432,6 +458,39 @@ public final class ClassicQueue implements MessageQueue {
         return done;
     }
 
+    // ---- scheduled messages (management) ----
+
+    @Override
+    public long scheduledCount() {
+        return schedule.count();
+    }
+
+    @Override
+    public CompletableFuture<List<ScheduledMessage>> scheduled(Position after, int limit) {
+        return onQueue(() -> schedule.page(after, limit, log));
+    }
+
+    @Override
+    public CompletableFuture<Integer> cancelScheduled(String messageId) {
+        return onQueue(() -> {
+            long[] cancelled = schedule.cancel(messageId, log);
+            for (long offset : cancelled) {
+                expiryByOffset.remove(offset);
+                log.ack(offset);
+            }
+            return cancelled.length;
+        });
+    }
+
+    private <T> CompletableFuture<T> onQueue(Callable<T> work) {
+        return QueueSchedule.call(executor, () -> {
+            if (log == null) {
+                throw new IllegalStateException("queue '" + name + "' has no usable log");
+            }
+            return work.call();
+        });
+    }
+
     // ---- dispatch ----
 
     private void dispatch() {
@@ -548,6 +607,13 @@ public final class ClassicQueue implements MessageQueue {
             return;
         }
         long now = System.currentTimeMillis();
+        schedule.releaseDue(now, (offset, priority) -> {
+            ready.addDue(offset, priority);
+            messageCount++;
+            if (arguments.limitsBytes()) {
+                readyBytes += log.read(offset).remaining();
+            }
+        });
         while (!delayed.isEmpty() && delayed.peek().dueMs <= now) {
             Delayed d = delayed.poll();
             Long expiry = expiryByOffset.get(d.offset);
@@ -593,6 +659,7 @@ public final class ClassicQueue implements MessageQueue {
         if (!delayed.isEmpty()) {
             due = Math.min(due, delayed.peek().dueMs);
         }
+        due = Math.min(due, schedule.nextDueMs());
         if (arguments.expiresMs() > 0 && consumerCount == 0) {
             due = Math.min(due, lastUsedMs + arguments.expiresMs());
         }
@@ -602,8 +669,9 @@ public final class ClassicQueue implements MessageQueue {
         if (timerTask != null) {
             timerTask.cancel(false);
         }
-        timerDueMs = due;
-        long delayMs = Math.max(0, due - System.currentTimeMillis());
+        long now = System.currentTimeMillis();
+        long delayMs = Math.min(MAX_TIMER_DELAY_MS, Math.max(0, due - now));
+        timerDueMs = Math.min(due, now + delayMs);
         timerTask = timer.schedule(() -> executor.execute(this::onTimer), delayMs, TimeUnit.MILLISECONDS);
     }
 

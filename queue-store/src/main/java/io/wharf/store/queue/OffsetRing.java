@@ -67,6 +67,16 @@ final class OffsetRing {
         return size > 0 && ceiling(offset) == offset;
     }
 
+    /** Whether the ring holds {@code offset}, by a linear scan: for a ring not in ascending order. */
+    boolean scanFor(long offset) {
+        for (int i = 0; i < size; i++) {
+            if (items[(head + i) & (items.length - 1)] == offset) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     void clear() {
         head = 0;
         size = 0;

@@ -18,6 +18,14 @@ public interface QueueLog {
     /** The payload of a live record, read-only. */
     ByteBuffer read(long offset);
 
+    /**
+     * The fixed header stored with the live record at {@code offset}, or null when this log does not keep headers
+     * (a memory log).
+     */
+    default MessageHeader header(long offset) {
+        return null;
+    }
+
     /** The record at {@code offset} is no longer needed. */
     void ack(long offset);
 

@@ -29,6 +29,7 @@ public final class QueueRegistry {
     private final QueueThreads threads;
     private final QueueStorage storage;
     private volatile DeadLetters deadLetters = DeadLetters.DROP;
+    private volatile MessageIds messageIds = MessageIds.NONE;
     private volatile Function<String, Map<String, Object>> autoCreateArguments = name -> Map.of();
 
     /**
@@ -57,6 +58,11 @@ public final class QueueRegistry {
      */
     public void deadLetters(DeadLetters deadLetters) {
         this.deadLetters = deadLetters;
+    }
+
+    /** How queues created from now on read a stored message's message-id (to cancel scheduled messages). Set once at start. */
+    public void messageIds(MessageIds messageIds) {
+        this.messageIds = messageIds;
     }
 
     public String vhost() {
@@ -137,11 +143,11 @@ public final class QueueRegistry {
                 }
             };
             return new StreamQueue(definition, () -> storage.openStream(name, segmentSizeBytes), threads.assign(),
-                    threads.timer(), offsets);
+                    threads.timer(), offsets, () -> storage.openStreamSchedule(name), messageIds);
         }
         return new ClassicQueue(definition,
                 definition.durable() ? () -> storage.open(name) : MemoryQueueLog::new, threads.assign(),
-                threads.timer(), deadLetters, () -> delete(name));
+                threads.timer(), deadLetters, () -> delete(name), messageIds);
     }
 
     /**

@@ -21,6 +21,14 @@ public interface QueueStorage {
     }
 
     /**
+     * Opens the log where a stream keeps its scheduled messages until they are due (beside the stream's own log,
+     * deleted with it). Runs on the stream's thread and may touch the disk.
+     */
+    default QueueLog openStreamSchedule(String queueName) throws Exception {
+        throw new UnsupportedOperationException("stream queues need disk storage; this broker keeps none");
+    }
+
+    /**
      * The stored offsets of a stream's named consumers (name to last settled offset). Runs on the stream's thread
      * when it opens, and may wait for the metadata store.
      */

@@ -55,6 +55,16 @@ final class ReadyMessages {
         size++;
     }
 
+    /**
+     * A scheduled message that fell due: it goes ahead of the never-delivered messages (it is due now and does not
+     * wait behind a backlog published before its time), behind returned ones; due messages leave in the order they
+     * fell due. Browsers do not see them (browsing walks offsets upward).
+     */
+    void addDue(long offset, int priority) {
+        levels[level(priority)].due.addLast(offset);
+        size++;
+    }
+
     void addReturned(long offset, int priority, Returned state) {
         levels[level(priority)].returned.put(offset, new Stored(priority, state));
         size++;
@@ -89,7 +99,7 @@ final class ReadyMessages {
             return false;
         }
         for (Level level : levels) {
-            if (level.returned.containsKey(offset) || level.fresh.contains(offset)) {
+            if (level.returned.containsKey(offset) || level.fresh.contains(offset) || level.due.scanFor(offset)) {
                 return true;
             }
         }
@@ -143,6 +153,12 @@ final class ReadyMessages {
                 all[n++] = offset;
             }
             level.returned.clear();
+            while (!level.due.isEmpty()) {
+                long offset = level.due.pollFirst();
+                if (!removed.remove(offset)) {
+                    all[n++] = offset;
+                }
+            }
             while (!level.fresh.isEmpty()) {
                 long offset = level.fresh.pollFirst();
                 if (!removed.remove(offset)) {
@@ -160,6 +176,8 @@ final class ReadyMessages {
 
     private static final class Level {
         final OffsetRing fresh = new OffsetRing();
+        /** Scheduled messages that fell due, in due order (not offset order). */
+        final OffsetRing due = new OffsetRing();
         final TreeMap<Long, Stored> returned = new TreeMap<>();
 
         Entry poll(int level, ReadyMessages owner, boolean take) {
@@ -168,6 +186,17 @@ final class ReadyMessages {
                 Stored s = first.getValue();
                 return new Entry(first.getKey(), s.priority, s.state.deliveryCount(), s.state.firstAcquirer(),
                         s.state.annotations());
+            }
+            while (!due.isEmpty()) {
+                long offset = due.peekFirst();
+                if (owner.removed.remove(offset)) {
+                    due.pollFirst();
+                    continue;
+                }
+                if (take) {
+                    due.pollFirst();
+                }
+                return new Entry(offset, level, NEVER_DELIVERED.deliveryCount(), true, Map.of());
             }
             while (!fresh.isEmpty()) {
                 long offset = fresh.peekFirst();

@@ -4,14 +4,20 @@ import io.wharf.store.log.CorruptRecordException;
 import io.wharf.store.log.SegmentedLog;
 import io.wharf.store.queue.ConsumerOptions;
 import io.wharf.store.queue.MessageHeader;
+import io.wharf.store.queue.MessageIds;
 import io.wharf.store.queue.MessageQueue;
 import io.wharf.store.queue.Outcome;
 import io.wharf.store.queue.QueueConsumer;
 import io.wharf.store.queue.QueueDefinition;
 import io.wharf.store.queue.QueueDelivery;
+import io.wharf.store.queue.QueueLog;
+import io.wharf.store.queue.QueueSchedule;
+import io.wharf.store.queue.ScheduledMessage;
+import io.wharf.store.queue.Scheduling;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
@@ -37,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * deletes whole old segments; a consumer positioned in a deleted segment continues from the new start. Confined to
  * the queue's executor like {@code ClassicQueue}.
  */
-public final class StreamQueue implements MessageQueue {
+public final class StreamQueue implements MessageQueue, Scheduling {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamQueue.class);
     /** The annotation every delivery carries: the message's offset in the stream. */
@@ -49,6 +55,8 @@ public final class StreamQueue implements MessageQueue {
     private final String name;
     private final Executor executor;
     private final StreamOffsetStore offsetStore;
+    /** Scheduled messages, appended when due (see {@link StreamSchedule}); null without storage for them. */
+    private final StreamSchedule schedule;
 
     // ---- confined to executor ----
     /** Written once by the open task; volatile only so that {@link #messageCount} can read it anywhere. */
@@ -86,12 +94,32 @@ public final class StreamQueue implements MessageQueue {
      */
     public StreamQueue(QueueDefinition definition, Callable<SegmentedLog> logOpener, Executor executor,
             ScheduledExecutorService timer, StreamOffsetStore offsetStore) {
+        this(definition, logOpener, executor, timer, offsetStore, null, MessageIds.NONE);
+    }
+
+    /**
+     * @param scheduleOpener opens the log of the stream's scheduled messages (null: a scheduled publish is appended
+     *                       at once, as when the stream had no schedule)
+     * @param messageIds     reads a stored message's message-id (to cancel a scheduled message by it)
+     */
+    public StreamQueue(QueueDefinition definition, Callable<SegmentedLog> logOpener, Executor executor,
+            ScheduledExecutorService timer, StreamOffsetStore offsetStore, Callable<QueueLog> scheduleOpener,
+            MessageIds messageIds) {
+        this.schedule = scheduleOpener == null ? null
+                : new StreamSchedule(definition.name(), executor, timer, messageIds, this::enqueue);
         this.definition = definition;
         this.arguments = StreamArguments.from(definition.arguments());
         this.name = definition.name();
         this.executor = executor;
         this.offsetStore = offsetStore;
         executor.execute(() -> open(logOpener));
+        if (schedule != null) {
+            executor.execute(() -> {
+                if (!closed) {
+                    schedule.open(scheduleOpener);
+                }
+            });
+        }
         retentionTask = timer.scheduleWithFixedDelay(() -> executor.execute(this::periodic),
                 RETENTION_CHECK_MS, RETENTION_CHECK_MS, TimeUnit.MILLISECONDS);
     }
@@ -155,6 +183,10 @@ public final class StreamQueue implements MessageQueue {
                 stored.completeExceptionally(closedError());
                 return;
             }
+            if (schedule != null && QueueSchedule.waits(header, System.currentTimeMillis())) {
+                schedule.hold(header, payload, stored);
+                return;
+            }
             CompletableFuture<Long> appended;
             try {
                 appended = log.append(header, payload, header.durable());
@@ -172,6 +204,21 @@ public final class StreamQueue implements MessageQueue {
             });
         });
         return stored;
+    }
+
+    @Override
+    public long scheduledCount() {
+        return schedule == null ? 0 : schedule.count();
+    }
+
+    @Override
+    public CompletableFuture<List<ScheduledMessage>> scheduled(Position after, int limit) {
+        return schedule == null ? CompletableFuture.completedFuture(List.of()) : schedule.page(after, limit);
+    }
+
+    @Override
+    public CompletableFuture<Integer> cancelScheduled(String messageId) {
+        return schedule == null ? CompletableFuture.completedFuture(0) : schedule.cancel(messageId);
     }
 
     private Exception closedError() {
@@ -428,11 +475,13 @@ public final class StreamQueue implements MessageQueue {
             closed = true;
             readers.clear();
             consumerCount = 0;
+            CompletableFuture<Void> scheduleClosed = schedule == null ? CompletableFuture.completedFuture(null)
+                    : schedule.close();
             if (!wasOpen || log == null) {
-                done.complete(null);
+                scheduleClosed.whenComplete((v, e) -> done.complete(null));
                 return;
             }
-            log.close().whenComplete((v, e) -> {
+            log.close().thenCombine(scheduleClosed, (a, b) -> a).whenComplete((v, e) -> {
                 if (e != null) {
                     done.completeExceptionally(e);
                 } else {

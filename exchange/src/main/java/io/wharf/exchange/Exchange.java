@@ -10,7 +10,8 @@ import java.util.function.Consumer;
  * An exchange: its definition and its bindings (where it is the source), indexed for its type. {@link #match} runs on
  * any thread without locks; {@link #add} and {@link #remove} only on the topology thread, one at a time.
  */
-public abstract sealed class Exchange permits DirectExchange, FanoutExchange, TopicExchange, HeadersExchange {
+public abstract sealed class Exchange permits DirectExchange, FanoutExchange, TopicExchange, HeadersExchange,
+        PartitionExchange {
 
     /** The argument naming where messages this exchange cannot route go instead. */
     public static final String ALTERNATE_EXCHANGE = "alternate-exchange";
@@ -35,6 +36,7 @@ public abstract sealed class Exchange permits DirectExchange, FanoutExchange, To
             case FANOUT -> new FanoutExchange(definition);
             case TOPIC -> new TopicExchange(definition);
             case HEADERS -> new HeadersExchange(definition);
+            case PARTITION -> new PartitionExchange(definition);
         };
     }
 

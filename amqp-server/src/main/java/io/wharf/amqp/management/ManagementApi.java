@@ -1,6 +1,7 @@
 package io.wharf.amqp.management;
 
 import io.wharf.exchange.Exchange;
+import io.wharf.exchange.PartitionedStreams;
 import io.wharf.exchange.Topology;
 import io.wharf.exchange.TopologyException;
 import io.wharf.store.meta.BindingDefinition;
@@ -88,6 +89,7 @@ public final class ManagementApi {
     private final Topology topology;
     private final String nodeName;
     private final VirtualHostAdmin vhosts;
+    private final PartitionedStreamApi partitioned;
 
     /**
      * @param nodeName reported as a queue's {@code leader} and only replica
@@ -97,6 +99,7 @@ public final class ManagementApi {
         this.topology = topology;
         this.nodeName = nodeName;
         this.vhosts = vhosts;
+        this.partitioned = new PartitionedStreamApi(topology, nodeName);
     }
 
     /** Answers one request; never completes exceptionally (failures become 4xx/5xx responses). */
@@ -235,7 +238,9 @@ public final class ManagementApi {
     private CompletableFuture<ManagementResponse> getQueue(String name) {
         return topology.submit(() -> {
             MessageQueue queue = topology.queues().get(name);
-            return queue == null ? notFound("queue", name) : new ManagementResponse(200, queueInfo(queue));
+            ManagementResponse stream = queue == null ? partitioned.get(name) : null;
+            return stream != null ? stream
+                    : queue == null ? notFound("queue", name) : new ManagementResponse(200, queueInfo(queue));
         });
     }
 
@@ -252,6 +257,9 @@ public final class ManagementApi {
         }
         QueueDefinition definition = new QueueDefinition(topology.vhost(), name, "classic", durable, exclusive,
                 autoDelete, arguments);
+        if (PartitionedStreams.requested(arguments)) {
+            return partitioned.declare(definition);
+        }
         return topology.declareQueue(definition).thenApply(declared -> {
             if (declared.created() && exclusive) {
                 caller.exclusiveQueueDeclared(name);
@@ -261,7 +269,8 @@ public final class ManagementApi {
     }
 
     private CompletableFuture<ManagementResponse> deleteQueue(String name) {
-        return topology.deleteQueue(name).thenApply(ManagementApi::messageCount);
+        return partitioned.delete(name).thenCompose(stream -> stream != null ? done(stream)
+                : topology.deleteQueue(name).thenApply(ManagementApi::messageCount));
     }
 
     private CompletableFuture<ManagementResponse> purgeQueue(String name) {

@@ -5,7 +5,9 @@ import io.wharf.store.stream.StreamOffset;
 import io.wharf.store.stream.StreamQueue;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -16,8 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The consumers of one partitioned stream that share one group name ({@code wharf:consumer-group}): each partition
  * is read by exactly one member at a time, and the partitions are dealt out again whenever a member joins or
- * leaves. Members in join order take the partitions round robin (partition {@code i} of the existing ones goes to
- * member {@code i mod members}), so with 6 partitions and 3 members each reads 2.
+ * leaves: each member reads {@code partitions / members} of them (see {@link #rebalance}), so with 6 partitions and
+ * 3 members each reads 2, and when one leaves only its 2 move.
  *
  * <p>The group's progress on a partition is its committed offset: everything up to it was settled by whoever
  * read the partition (or was never there). It is kept as the stored offset of the consumer named after the group
@@ -187,24 +189,55 @@ final class ConsumerGroup {
         };
     }
 
-    /** Deals the partitions to the members in join order, moving only those whose owner changes. */
+    /**
+     * Deals the partitions out again, sticky: each member's share is {@code partitions / members} (the earliest
+     * joined take one more while the division leaves some over); a partition stays with its owner while the owner
+     * is within its share, and only the others move, to the members furthest below theirs.
+     */
     private void rebalance() {
         members.sort((a, b) -> Long.compare(a.joinSequence, b.joinSequence));
-        int dealt = 0;
+        int available = 0;
+        for (StreamQueue partition : partitions) {
+            if (partition != null) {
+                available++;
+            }
+        }
+        Map<GroupMember, Integer> share = new HashMap<>();
+        Map<GroupMember, Integer> held = new HashMap<>();
+        for (int i = 0; i < members.size(); i++) {
+            share.put(members.get(i), available / members.size() + (i < available % members.size() ? 1 : 0));
+            held.put(members.get(i), 0);
+        }
+        List<Integer> orphans = new ArrayList<>();
         for (int p = 0; p < partitions.length; p++) {
             if (partitions[p] == null) {
                 continue;
             }
-            GroupMember wanted = members.get(dealt++ % members.size());
-            if (owners[p] == wanted) {
+            GroupMember current = owners[p];
+            if (current != null && held.containsKey(current) && held.get(current) < share.get(current)) {
+                held.merge(current, 1, Integer::sum);
                 continue;
             }
-            if (owners[p] != null) {
+            if (current != null) {
                 revoke(p);
             }
-            assign(p, wanted);
+            orphans.add(p);
         }
-        LOG.debug("Consumer group '{}' of stream '{}' rebalanced over {} members", name, stream, members.size());
+        for (int p : orphans) {
+            GroupMember to = members.get(0);
+            int room = Integer.MIN_VALUE;
+            for (GroupMember m : members) {
+                int free = share.get(m) - held.get(m);
+                if (free > room) {
+                    room = free;
+                    to = m;
+                }
+            }
+            held.merge(to, 1, Integer::sum);
+            assign(p, to);
+        }
+        LOG.debug("Consumer group '{}' of stream '{}': {} partitions over {} members", name, stream, available,
+                members.size());
     }
 
     private void revoke(int p) {

@@ -436,4 +436,35 @@ class PartitionedStreamIT {
         }
         assertEquals(404, management.call("GET", "/exchanges/orders", null).status());
     }
+
+    @Test
+    void aPartitionedStreamDeclaredInTheConfigurationIsThereAtStart() throws Exception {
+        management.close();
+        connection.close();
+        broker.close();
+        broker = RunningBroker.withTestUser(dataDir, "queues:\n  declare:\n    - name: events\n"
+                + "      arguments: {x-queue-type: stream, x-partitions: 3, x-max-age: 7D}\n");
+        connect();
+        ManagementClient.Response info = management.call("GET", "/queues/events", null);
+        assertEquals(200, info.status(), "declared at start: " + info.body());
+        Map<?, ?> arguments = (Map<?, ?>) ((Map<?, ?>) info.body()).get("arguments");
+        assertEquals(3L, arguments.get("x-partitions"));
+        assertEquals("7D", arguments.get("x-max-age"));
+        assertEquals(List.of("events-0", "events-1", "events-2"), ((Map<?, ?>) info.body()).get("partitions"));
+
+        Sender sender = connection.openSender("/exchanges/events/user-7");
+        sender.send(Message.create("user-7:0")).awaitSettlement(10, TimeUnit.SECONDS);
+        sender.close();
+        ReceiverOptions options = new ReceiverOptions();
+        options.properties(Map.of("wharf:consumer-group", "audit"));
+        options.sourceOptions().addFilter("rabbitmq:stream-offset-spec", "rabbitmq:stream-offset-spec", "first");
+        Receiver receiver = connection.openReceiver("/queues/events", options);
+        Delivery delivery = receiver.receive(10, TimeUnit.SECONDS);
+        assertNotNull(delivery);
+        assertEquals("user-7:0", delivery.message().body());
+        assertEquals(PartitionHash.partition("user-7", 3),
+                ((Number) delivery.message().annotation(PARTITION)).intValue());
+        assertEquals(0L, delivery.message().annotation(OFFSET));
+        receiver.close();
+    }
 }

@@ -114,23 +114,22 @@ public final class PartitionedStreams {
             }
             return null;
         });
-        return checked.thenCompose(v -> {
-            // Submitted together: they run one after another on the topology thread, in this order.
-            CompletableFuture<Boolean> exchange = topology.declareExchange(new ExchangeDefinition(vhost, name,
-                    ExchangeType.PARTITION.label(), true, false, false,
-                    Map.of(PartitionExchange.PARTITIONS, (long) count)));
-            List<CompletableFuture<?>> steps = new ArrayList<>();
-            steps.add(exchange);
-            for (int p = 0; p < count; p++) {
-                String partition = partitionName(name, p);
-                steps.add(topology.declareQueue(new QueueDefinition(vhost, partition, "stream", true, false, false,
-                        partitionArguments)));
-                steps.add(topology.bind(new BindingDefinition(vhost, name, DestinationKind.QUEUE, partition,
-                        Integer.toString(p), Map.of())));
-            }
-            return CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new))
-                    .thenApply(done -> new Declared(find(topology, name), exchange.join()));
-        });
+        // The exchange first: when it exists with another partition count, nothing else is touched. The queues and
+        // bindings are then submitted together and run one after another on the topology thread, in this order.
+        return checked.thenCompose(v -> topology.declareExchange(new ExchangeDefinition(vhost, name,
+                ExchangeType.PARTITION.label(), true, false, false,
+                Map.of(PartitionExchange.PARTITIONS, (long) count)))).thenCompose(created -> {
+                    List<CompletableFuture<?>> steps = new ArrayList<>();
+                    for (int p = 0; p < count; p++) {
+                        String partition = partitionName(name, p);
+                        steps.add(topology.declareQueue(new QueueDefinition(vhost, partition, "stream", true, false,
+                                false, partitionArguments)));
+                        steps.add(topology.bind(new BindingDefinition(vhost, name, DestinationKind.QUEUE, partition,
+                                Integer.toString(p), Map.of())));
+                    }
+                    return CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new))
+                            .thenApply(done -> new Declared(find(topology, name), created));
+                });
     }
 
     /**

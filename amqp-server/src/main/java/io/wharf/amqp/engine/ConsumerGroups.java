@@ -6,9 +6,13 @@ import io.wharf.store.queue.QueueDefinition;
 import io.wharf.store.stream.StreamOffset;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The consumer groups of one virtual host's partitioned streams, by stream and group name. Groups, their members
@@ -16,6 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * credit and offsets change together without locks; the event loops and stream threads only post to it.
  */
 final class ConsumerGroups {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumerGroups.class);
 
     private final String vhost;
     private volatile ScheduledExecutorService executor;
@@ -34,11 +40,7 @@ final class ConsumerGroups {
             synchronized (this) {
                 current = executor;
                 if (current == null) {
-                    current = Executors.newSingleThreadScheduledExecutor(r -> {
-                        Thread t = new Thread(r, "wharf-consumer-groups-" + vhost);
-                        t.setDaemon(true);
-                        return t;
-                    });
+                    current = new LoggingExecutor(vhost);
                     executor = current;
                 }
             }
@@ -96,5 +98,33 @@ final class ConsumerGroups {
 
     private static String key(String stream, String group) {
         return stream + '\u0000' + group;
+    }
+
+    /** The group thread; a task that throws is logged (a scheduled executor would keep the error to itself). */
+    private static final class LoggingExecutor extends ScheduledThreadPoolExecutor {
+
+        LoggingExecutor(String vhost) {
+            super(1, r -> {
+                Thread t = new Thread(r, "wharf-consumer-groups-" + vhost);
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        @Override
+        protected void afterExecute(Runnable task, Throwable thrown) {
+            if (thrown == null && task instanceof Future<?> future && future.isDone() && !future.isCancelled()) {
+                try {
+                    future.get();
+                } catch (ExecutionException e) {
+                    thrown = e.getCause();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (thrown != null) {
+                LOG.error("Consumer groups: a task failed", thrown);
+            }
+        }
     }
 }

@@ -466,5 +466,25 @@ class PartitionedStreamIT {
                 ((Number) delivery.message().annotation(PARTITION)).intValue());
         assertEquals(0L, delivery.message().annotation(OFFSET));
         receiver.close();
+
+        // A member with credit given by hand: a drain sends what there is and gives back the rest.
+        Sender more = connection.openSender("/queues/events");
+        for (int i = 1; i <= 3; i++) {
+            more.send(Message.create("user-" + i + ":0").subject("user-" + i)).awaitSettlement(10, TimeUnit.SECONDS);
+        }
+        more.close();
+        ReceiverOptions manual = new ReceiverOptions().creditWindow(0);
+        manual.properties(Map.of("wharf:consumer-group", "manual"));
+        manual.sourceOptions().addFilter("rabbitmq:stream-offset-spec", "rabbitmq:stream-offset-spec", "first");
+        Receiver drained = connection.openReceiver("/queues/events", manual).openFuture().get(10, TimeUnit.SECONDS);
+        drained.addCredit(10);
+        drained.drain().get(10, TimeUnit.SECONDS);
+        Set<String> got = new HashSet<>();
+        Delivery next;
+        while ((next = drained.tryReceive()) != null) {
+            got.add(String.valueOf(next.message().body()));
+        }
+        assertEquals(Set.of("user-7:0", "user-1:0", "user-2:0", "user-3:0"), got);
+        drained.close();
     }
 }

@@ -86,6 +86,7 @@ final class ConsumerGroup {
         }
         members.add(member);
         rebalance();
+        member.admitted();
     }
 
     /** A member's link went: its partitions go to the others (or, for the last one, the group ends). */
@@ -169,6 +170,9 @@ final class ConsumerGroup {
         waiting.clear();
         if (!members.isEmpty()) {
             rebalance();
+            for (GroupMember member : members) {
+                member.admitted();
+            }
         } else {
             saveTask.cancel(false);
             owner.ended(this);

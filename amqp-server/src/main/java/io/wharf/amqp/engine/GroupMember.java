@@ -59,6 +59,9 @@ final class GroupMember implements MessageQueue {
     /** Link credit not used yet. */
     private int credit;
     private boolean draining;
+    /** Set once the group has dealt this member its partitions; a drain asked for before waits for it. */
+    private boolean admitted;
+    private boolean drainDeferred;
     private final Set<PartitionReader> awaitingDrain = new HashSet<>();
     /** Where the next forward starts looking, so partitions take turns. */
     private int turn;
@@ -275,7 +278,21 @@ final class GroupMember implements MessageQueue {
         }
     }
 
+    /** The group has dealt this member its share (possibly none): a drain asked for meanwhile runs now. */
+    void admitted() {
+        admitted = true;
+        if (drainDeferred) {
+            drainDeferred = false;
+            startDrain();
+        }
+    }
+
     private void startDrain() {
+        if (!admitted) {
+            // The group is still reading its stored offsets: answer once the partitions are there.
+            drainDeferred = true;
+            return;
+        }
         if (draining) {
             return;
         }

@@ -368,6 +368,8 @@ class PartitionedStreamIT {
                 Map.of("x-queue-type", "stream", "x-partitions", 3L))).status(), "another partition count");
         assertEquals(400, management.call("PUT", "/queues/bad", Map.of("durable", true, "arguments",
                 Map.of("x-partitions", 0L))).status(), "no partitions");
+        assertEquals(409, management.call("PUT", "/queues/orders", Map.of("durable", true, "arguments",
+                Map.of("x-queue-type", "stream"))).status(), "a plain stream over the partitioned one");
         assertEquals(400, management.call("PUT", "/queues/bad", Map.of("durable", true, "arguments",
                 Map.of("x-queue-type", "classic", "x-partitions", 2L))).status(), "not a stream");
         Sender sender = connection.openSender("/queues/orders");
@@ -458,7 +460,10 @@ class PartitionedStreamIT {
         ReceiverOptions options = new ReceiverOptions();
         options.properties(Map.of("wharf:consumer-group", "audit"));
         options.sourceOptions().addFilter("rabbitmq:stream-offset-spec", "rabbitmq:stream-offset-spec", "first");
-        Receiver receiver = connection.openReceiver("/queues/events", options);
+        Receiver receiver = connection.openReceiver("/queues/events", options).openFuture()
+                .get(10, TimeUnit.SECONDS);
+        assertTrue(receiver.source().filters().containsKey("rabbitmq:stream-offset-spec"),
+                "the offset spec is applied, so echoed: " + receiver.source().filters());
         Delivery delivery = receiver.receive(10, TimeUnit.SECONDS);
         assertNotNull(delivery);
         assertEquals("user-7:0", delivery.message().body());

@@ -56,6 +56,8 @@ final class GroupMember implements MessageQueue {
     // ---- group thread ----
     private QueueConsumer link;
     private final Map<Integer, PartitionReader> readers = new LinkedHashMap<>();
+    /** {@link #readers} as an array, for taking turns without allocating. */
+    private PartitionReader[] order = new PartitionReader[0];
     /** Link credit not used yet. */
     private int credit;
     private boolean draining;
@@ -166,6 +168,7 @@ final class GroupMember implements MessageQueue {
     void take(int p, StreamQueue stream, StreamOffset start, long before) {
         PartitionReader reader = new PartitionReader(p, stream, this, before);
         readers.put(p, reader);
+        order = readers.values().toArray(PartitionReader[]::new);
         stream.addConsumer(reader, new ConsumerOptions(0, false, start, null));
         topUp();
     }
@@ -180,6 +183,7 @@ final class GroupMember implements MessageQueue {
         if (reader == null) {
             return PartitionReader.UNKNOWN;
         }
+        order = readers.values().toArray(PartitionReader[]::new);
         reader.active = false;
         reader.stream.removeConsumer(reader);
         long committed = reader.committed();
@@ -236,11 +240,10 @@ final class GroupMember implements MessageQueue {
 
     /** Sends what waits, partitions in turn, within the link's credit; then asks the streams for more. */
     private void pump() {
-        if (link != null && credit > 0 && !readers.isEmpty()) {
-            List<PartitionReader> order = new ArrayList<>(readers.values());
+        if (link != null && credit > 0 && order.length > 0) {
             int idle = 0;
-            while (credit > 0 && idle < order.size()) {
-                PartitionReader reader = order.get(Math.floorMod(turn++, order.size()));
+            while (credit > 0 && idle < order.length) {
+                PartitionReader reader = order[Math.floorMod(turn++, order.length)];
                 QueueDelivery waiting = reader.pending.pollFirst();
                 if (waiting == null) {
                     idle++;

@@ -260,6 +260,10 @@ public final class ManagementApi {
         if (PartitionedStreams.requested(arguments)) {
             return partitioned.declare(definition);
         }
+        if (PartitionedStreams.find(topology, name) != null) {
+            return done(ManagementResponse.error(409, "'" + name + "' is a partitioned stream: redeclare it with "
+                    + "its x-partitions argument, or declare a queue of another name"));
+        }
         return topology.declareQueue(definition).thenApply(declared -> {
             if (declared.created() && exclusive) {
                 caller.exclusiveQueueDeclared(name);

@@ -81,6 +81,7 @@ public final class Broker implements AutoCloseable {
         vhosts = new VirtualHostRegistry(queueThreads, storage, config.queues(), exchangeTypes);
         List<QueueDefinition> durable = storage.recoverableQueues();
         vhosts.recover(config.vhosts(), metadata.vhosts(), durable, metadata.exchanges(), metadata.bindings());
+        ConfiguredQueues.declare(vhosts, config.queues().declared());
         if (!durable.isEmpty()) {
             LOG.info("Recovering {} durable queues from {}", durable.size(), config.dataDir());
         }

@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  * any thread without locks; {@link #add} and {@link #remove} only on the topology thread, one at a time.
  */
 public abstract sealed class Exchange permits DirectExchange, FanoutExchange, TopicExchange, HeadersExchange,
-        PluginExchange {
+        PluginExchange, PartitionExchange {
 
     /** The argument naming where messages this exchange cannot route go instead. */
     public static final String ALTERNATE_EXCHANGE = "alternate-exchange";

@@ -68,7 +68,7 @@ public final class ExchangeTypes {
                 && !provided.containsKey(type))) {
             Set<String> names = new TreeSet<>(provided.keySet());
             throw TopologyException.badRequest("unknown exchange type '" + type + "'; the types are direct, fanout,"
-                    + " topic, headers and " + DelayedMessageExchange.TYPE + (names.isEmpty() ? "" : ", and from plugins " + String.join(", ", names)));
+                    + " topic, headers, x-partition and " + DelayedMessageExchange.TYPE + (names.isEmpty() ? "" : ", and from plugins " + String.join(", ", names)));
         }
     }
 
@@ -119,6 +119,7 @@ public final class ExchangeTypes {
                 case FANOUT -> new FanoutExchange(definition);
                 case TOPIC -> new TopicExchange(definition);
                 case HEADERS -> new HeadersExchange(definition);
+                case PARTITION -> new PartitionExchange(definition);
             };
         }
         ExchangeTypeProvider provider = provided.get(definition.type());

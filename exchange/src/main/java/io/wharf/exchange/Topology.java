@@ -83,6 +83,9 @@ public final class Topology {
     public static List<ExchangeDefinition> predeclared(String vhost) {
         List<ExchangeDefinition> all = new ArrayList<>();
         for (ExchangeType type : ExchangeType.values()) {
+            if (!type.predeclared()) {
+                continue;
+            }
             all.add(new ExchangeDefinition(vhost, RESERVED_PREFIX + type.label(), type.label(), true, false, false,
                     Map.of()));
         }

@@ -2,6 +2,7 @@ package io.wharf.amqp.address;
 
 import io.wharf.amqp.message.MessageView;
 import io.wharf.exchange.Exchange;
+import io.wharf.exchange.PartitionedStreams;
 import io.wharf.exchange.Topology;
 import io.wharf.store.queue.MessageQueue;
 import java.nio.charset.StandardCharsets;
@@ -104,6 +105,9 @@ public final class AddressResolver {
         if (topic && parsed.kind() == Address.Kind.PLAIN) {
             return Resolution.of(PublishTarget.jmsTopic(address, topology, TOPIC_EXCHANGE, parsed.name()));
         }
+        if (PartitionedStreams.find(topology, parsed.name()) != null) {
+            return Resolution.of(PublishTarget.partitioned(address, topology, parsed.name()));
+        }
         Resolution refused = checkQueueName(parsed.name(), address, "publish to");
         if (refused != null) {
             return refused;
@@ -127,6 +131,13 @@ public final class AddressResolver {
         if (parsed.kind() == Address.Kind.EXCHANGE) {
             return Resolution.failed(AmqpError.INVALID_FIELD, "cannot consume from '" + address
                     + "': messages are consumed from queues (/queues/:queue), not from exchanges");
+        }
+        if (PartitionedStreams.find(topology, parsed.name()) != null) {
+            // Reached only by attaches the consumer-group path does not take (it handles /queues/:stream itself).
+            return Resolution.failed(AmqpError.NOT_IMPLEMENTED, "cannot consume from '" + address + "': '"
+                    + parsed.name() + "' is a partitioned stream; attach to it as /queues/" + parsed.name()
+                    + " (optionally with link property wharf:consumer-group) or to one partition /queues/"
+                    + PartitionedStreams.partitionName(parsed.name(), 0));
         }
         Resolution refused = checkQueueName(parsed.name(), address, "consume from");
         if (refused != null) {

@@ -24,9 +24,17 @@ public final class PublishTarget {
     private final String exchange;
     private final String routingKey;
     private final boolean jmsTopic;
+    /** Set for {@code /queues/:stream} of a partitioned stream: the routing key comes from each message. */
+    private final boolean keyFromMessage;
 
     private PublishTarget(String address, MessageQueue queue, Topology topology, String exchange, String routingKey,
             boolean jmsTopic) {
+        this(address, queue, topology, exchange, routingKey, jmsTopic, false);
+    }
+
+    private PublishTarget(String address, MessageQueue queue, Topology topology, String exchange, String routingKey,
+            boolean jmsTopic, boolean keyFromMessage) {
+        this.keyFromMessage = keyFromMessage;
         this.address = address;
         this.queue = queue;
         this.topology = topology;
@@ -46,6 +54,17 @@ public final class PublishTarget {
     static PublishTarget jmsTopic(String address, Topology topology, String exchange, String routingKey) {
         return new PublishTarget(address, null, topology, exchange, routingKey, true);
     }
+
+    /**
+     * {@code /queues/:stream} of a partitioned stream: each message goes through the stream's {@code x-partition}
+     * exchange with its own routing key ({@link #ROUTING_KEY_ANNOTATION}, else {@code properties.subject}).
+     */
+    static PublishTarget partitioned(String address, Topology topology, String stream) {
+        return new PublishTarget(address, null, topology, stream, null, false, true);
+    }
+
+    /** The message annotation a message published to {@code /queues/:partitioned-stream} may name its key with. */
+    public static final String ROUTING_KEY_ANNOTATION = "x-routing-key";
 
     /**
      * Whether a message that reaches no queue is {@code accepted} rather than {@code released}: for JMS topics
@@ -90,8 +109,27 @@ public final class PublishTarget {
         if (refusal != null) {
             return refusal;
         }
-        topology.route(x, routingKey, new ApplicationPropertyHeaders(message), out);
+        String key = routingKey;
+        if (keyFromMessage) {
+            key = messageKey(message);
+            if (key == null) {
+                return new Refusal(AmqpError.PRECONDITION_FAILED, "'" + exchange + "' is a partitioned stream: a "
+                        + "message published to " + address + " needs a routing key, in message annotation "
+                        + ROUTING_KEY_ANNOTATION + " or in properties.subject (or publish to /exchanges/"
+                        + exchange + "/:key)");
+            }
+        }
+        topology.route(x, key, new ApplicationPropertyHeaders(message), out);
         return null;
+    }
+
+    /** The annotation {@code x-routing-key} when it is a string or symbol, else the subject; null when neither. */
+    private static String messageKey(MessageView message) {
+        Object annotated = message.messageAnnotation(ROUTING_KEY_ANNOTATION);
+        if (annotated instanceof String || annotated instanceof Symbol) {
+            return annotated.toString();
+        }
+        return message.subject();
     }
 
     /** Null when messages may be published to {@code x}; else why not. */
@@ -108,6 +146,9 @@ public final class PublishTarget {
 
     @Override
     public String toString() {
+        if (keyFromMessage) {
+            return "partitioned stream '" + exchange + "'";
+        }
         return queue != null ? "queue '" + queue.name() + "'" : "exchange '" + exchange + "' key '" + routingKey + "'";
     }
 }

@@ -467,6 +467,8 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
             if (producer != null) {
                 producers.add(producer);
             }
+        } else if (GroupConsumers.applies(this, (Sender) link)) {
+            consumers.add(GroupConsumers.attach(this, (Sender) link));
         } else if (TopicSubscription.isLookup((Sender) link)) {
             SubscriptionConsumers.lookup(this, (Sender) link);
         } else if (TopicSubscription.applies((Sender) link)) {

@@ -14,12 +14,14 @@ public final class VirtualHost {
     private final Topology topology;
     private final AddressResolver addresses;
     private final Subscriptions subscriptions;
+    private final ConsumerGroups consumerGroups;
 
     public VirtualHost(String name, Topology topology) {
         this.name = name;
         this.topology = topology;
         this.addresses = new AddressResolver(topology);
         this.subscriptions = new Subscriptions(topology);
+        this.consumerGroups = new ConsumerGroups(name);
     }
 
     public String name() {
@@ -36,6 +38,11 @@ public final class VirtualHost {
 
     Subscriptions subscriptions() {
         return subscriptions;
+    }
+
+    /** Consumer groups on this virtual host's partitioned streams. */
+    ConsumerGroups consumerGroups() {
+        return consumerGroups;
     }
 
     public QueueRegistry queues() {

@@ -3,6 +3,7 @@ package io.wharf.amqp.management;
 import io.wharf.plugin.AuthorizationProvider.Access;
 import io.wharf.plugin.AuthorizationProvider.Resource;
 import io.wharf.exchange.Exchange;
+import io.wharf.exchange.PartitionedStreams;
 import io.wharf.exchange.Topology;
 import io.wharf.exchange.TopologyException;
 import io.wharf.store.meta.BindingDefinition;
@@ -98,6 +99,7 @@ public final class ManagementApi {
     private final String nodeName;
     private final VirtualHostAdmin vhosts;
     private final ScheduledMessagesResource scheduled;
+    private final PartitionedStreamApi partitioned;
 
     /**
      * @param nodeName reported as a queue's {@code leader} and only replica
@@ -108,6 +110,7 @@ public final class ManagementApi {
         this.nodeName = nodeName;
         this.vhosts = vhosts;
         this.scheduled = new ScheduledMessagesResource(topology);
+        this.partitioned = new PartitionedStreamApi(topology, nodeName);
     }
 
     /** Answers one request; never completes exceptionally (failures become 4xx/5xx responses). */
@@ -254,7 +257,9 @@ public final class ManagementApi {
     private CompletableFuture<ManagementResponse> getQueue(String name) {
         return topology.submit(() -> {
             MessageQueue queue = topology.queues().get(name);
-            return queue == null ? notFound("queue", name) : new ManagementResponse(200, queueInfo(queue));
+            ManagementResponse stream = queue == null ? partitioned.get(name) : null;
+            return stream != null ? stream
+                    : queue == null ? notFound("queue", name) : new ManagementResponse(200, queueInfo(queue));
         });
     }
 
@@ -302,6 +307,13 @@ public final class ManagementApi {
         }
         QueueDefinition definition = new QueueDefinition(topology.vhost(), name, "classic", durable, exclusive,
                 autoDelete, arguments);
+        if (PartitionedStreams.requested(arguments)) {
+            return partitioned.declare(definition);
+        }
+        if (PartitionedStreams.find(topology, name) != null) {
+            return done(ManagementResponse.error(409, "'" + name + "' is a partitioned stream: redeclare it with "
+                    + "its x-partitions argument, or declare a queue of another name"));
+        }
         return topology.declareQueue(definition).thenApply(declared -> {
             if (declared.created() && exclusive) {
                 caller.exclusiveQueueDeclared(name);
@@ -311,7 +323,8 @@ public final class ManagementApi {
     }
 
     private CompletableFuture<ManagementResponse> deleteQueue(String name) {
-        return topology.deleteQueue(name).thenApply(ManagementApi::messageCount);
+        return partitioned.delete(name).thenCompose(stream -> stream != null ? done(stream)
+                : topology.deleteQueue(name).thenApply(ManagementApi::messageCount));
     }
 
     private CompletableFuture<ManagementResponse> purgeQueue(String name) {

@@ -46,7 +46,7 @@ public final class ConfigLoader {
             "http", List.of("host", "port"),
             "store", List.of("fsync", "segment-size-bytes", "min-free-disk-bytes"),
             "limits", List.of("memory-high-watermark-percent", "max-inflight-bytes"),
-            "queues", List.of("auto-create", "policies"),
+            "queues", List.of("auto-create", "policies", "declare"),
             "auth", List.of("anonymous", "users"),
             "plugins", List.of("dir", "enabled", "settings"));
     private static final String DATA_DIR = "data-dir";
@@ -55,7 +55,8 @@ public final class ConfigLoader {
             VHOSTS, "auth", "plugins");
     private static final List<String> USER_KEYS = List.of("name", "password-hash", "loopback-only");
     /** Keys holding a structure, which one environment string cannot express. */
-    private static final Set<String> NOT_FROM_ENV = Set.of("auth.users", "plugins.settings", "queues.policies");
+    private static final Set<String> NOT_FROM_ENV = Set.of("auth.users", "plugins.settings", "queues.policies",
+            "queues.declare");
     private static final Map<String, String> ENV_VARIABLES = EnvOverrides.variables(envKeys());
 
     private static final String PORT_PROBLEM = "is not a port number (0..65535)";
@@ -207,7 +208,67 @@ public final class ConfigLoader {
     }
 
     private static QueuesConfig queues(ValueReader r, ObjectNode s) {
-        return new QueuesConfig(r.bool("queues.auto-create", s, "auto-create", true), policies(r, s));
+        return new QueuesConfig(r.bool("queues.auto-create", s, "auto-create", true), policies(r, s),
+                declarations(r, s));
+    }
+
+    /** {@code queues.declare}: a list of {name, vhost, arguments}; arguments checked as policies' are. */
+    private static List<QueueDeclaration> declarations(ValueReader r, ObjectNode queues) {
+        ValueReader.Raw raw = r.raw("queues.declare", queues, "declare");
+        if (raw == null) {
+            return List.of();
+        }
+        if (!raw.node().isArray()) {
+            r.error(raw.label(), raw.node(), "is not a list of queues (name, vhost, arguments)");
+            return List.of();
+        }
+        List<QueueDeclaration> declared = new ArrayList<>();
+        for (int i = 0; i < raw.node().size(); i++) {
+            String at = "queues.declare[" + i + "]";
+            JsonNode entry = raw.node().get(i);
+            if (!entry.isObject()) {
+                r.error(at, entry, "is not a mapping (name, vhost, arguments)");
+                continue;
+            }
+            r.checkKeys(at, entry, List.of("name", "vhost", "arguments"));
+            String name = r.string(at + ".name", entry, "name", null);
+            if (name == null || name.isEmpty()) {
+                r.error(at + ".name: missing");
+                continue;
+            }
+            String vhost = r.string(at + ".vhost", entry, "vhost", "/");
+            JsonNode arguments = entry.get("arguments");
+            Map<String, Object> typed = new LinkedHashMap<>();
+            if (arguments != null) {
+                if (!arguments.isObject()) {
+                    r.error(at + ".arguments", arguments, "is not a mapping of queue arguments");
+                    continue;
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, Object> map = (Map<String, Object>) plain(arguments);
+                map.forEach((k, v) -> typed.put(k, v instanceof Integer n ? Long.valueOf(n) : v));
+            }
+            Object partitions = typed.get(io.wharf.exchange.PartitionExchange.PARTITIONS);
+            if (partitions != null && (!(partitions instanceof Long n) || n < 1
+                    || n > io.wharf.exchange.PartitionExchange.MAX_PARTITIONS)) {
+                r.error(at + ".arguments.x-partitions", arguments.get("x-partitions"), "is not a partition count "
+                        + "(an integer from 1 to " + io.wharf.exchange.PartitionExchange.MAX_PARTITIONS + ")");
+                continue;
+            }
+            try {
+                if ("stream".equals(typed.get("x-queue-type"))
+                        || typed.containsKey(io.wharf.exchange.PartitionExchange.PARTITIONS)) {
+                    io.wharf.store.stream.StreamArguments.from(typed);
+                } else {
+                    io.wharf.store.queue.QueueArguments.from(typed);
+                }
+            } catch (IllegalArgumentException e) {
+                r.error(at + ".arguments." + e.getMessage());
+                continue;
+            }
+            declared.add(new QueueDeclaration(vhost, name, Collections.unmodifiableMap(typed)));
+        }
+        return List.copyOf(declared);
     }
 
     private static List<QueuePolicy> policies(ValueReader r, ObjectNode queues) {

@@ -511,4 +511,35 @@ class ConfigLoaderTest {
         assertTrue(e.getMessage().contains("queues.policies[0].arguments"), e.getMessage());
         assertTrue(e.getMessage().contains("7 days"), e.getMessage());
     }
+
+    // ---- queues declared at start
+
+    @Test
+    void declaredQueuesAndPartitionedStreamsAreReadAndChecked() {
+        BrokerConfig config = ConfigLoader.parse("""
+                queues:
+                  declare:
+                    - name: orders
+                      arguments: {x-queue-type: stream, x-partitions: 6, x-max-age: 7D}
+                    - name: jobs
+                      vhost: other
+                """, Map.of());
+        assertEquals(List.of(
+                new QueueDeclaration("/", "orders", Map.of("x-queue-type", "stream", "x-partitions", 6L,
+                        "x-max-age", "7D")),
+                new QueueDeclaration("other", "jobs", Map.of())), config.queues().declared());
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
+                queues:
+                  declare:
+                    - name: orders
+                      arguments: {x-partitions: 0}
+                    - arguments: {}
+                    - name: logs
+                      arguments: {x-partitions: 2, x-max-age: 7 days}
+                """, Map.of()));
+        assertTrue(e.getMessage().contains("queues.declare[0].arguments.x-partitions"), e.getMessage());
+        assertTrue(e.getMessage().contains("queues.declare[1].name"), e.getMessage());
+        assertTrue(e.getMessage().contains("queues.declare[2].arguments"), e.getMessage());
+        assertTrue(e.getMessage().contains("7 days"), e.getMessage());
+    }
 }

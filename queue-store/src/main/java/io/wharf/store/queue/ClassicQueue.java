@@ -104,9 +104,9 @@ public final class ClassicQueue implements MessageQueue {
             long live = log.recover((offset, header, deliveredBefore) -> {
                 if (deliveredBefore) {
                     // Handed out before the restart and never settled: it comes back as released.
-                    ready.addReturned(offset, header.priority(), new Returned(0, false, Map.of()));
+                    ready.addReturned(offset, header.priority(), header.tagHash(), new Returned(0, false, Map.of()));
                 } else {
-                    ready.addFresh(offset, header.priority());
+                    ready.addFresh(offset, header.priority(), header.tagHash());
                 }
                 trackExpiry(offset, header.expiryTimeMs());
                 if (arguments.limitsBytes()) {
@@ -203,7 +203,7 @@ public final class ClassicQueue implements MessageQueue {
     }
 
     private void arrived(long offset, MessageHeader header, int size) {
-        ready.addFresh(offset, header.priority());
+        ready.addFresh(offset, header.priority(), header.tagHash());
         messageCount++;
         if (arguments.limitsBytes()) {
             readyBytes += size;
@@ -368,10 +368,10 @@ public final class ClassicQueue implements MessageQueue {
             return;
         }
         if (dueMs > now) {
-            delayed.add(new Delayed(dueMs, offset, held.priority, state));
+            delayed.add(new Delayed(dueMs, offset, held.priority, held.tagHash, state));
             return;
         }
-        ready.addReturned(offset, held.priority, state);
+        ready.addReturned(offset, held.priority, held.tagHash, state);
         if (arguments.limitsBytes()) {
             readyBytes += held.sizeBytes;
         }
@@ -434,13 +434,21 @@ public final class ClassicQueue implements MessageQueue {
 
     // ---- dispatch ----
 
+    /**
+     * Hands waiting messages to consumers with credit: the head to a consumer that wants it; then, when the head is
+     * wanted by nobody who can take it now, filtered consumers take what they want from further back (see
+     * {@link ReadyMessages#takeMatching} for what that costs). The rest stays, in order, for the others.
+     */
     private void dispatch() {
         if (closed) {
             return;
         }
         long now = System.currentTimeMillis();
+        boolean filtered = consumers.hasFiltered();
         while (!ready.isEmpty()) {
-            QueueConsumers.State target = consumers.nextWithCredit();
+            Entry head = filtered ? ready.peek() : null;
+            QueueConsumers.State target = filtered ? consumers.nextWithCredit(c -> wants(c, head))
+                    : consumers.nextWithCredit();
             if (target == null) {
                 break;
             }
@@ -448,35 +456,69 @@ public final class ClassicQueue implements MessageQueue {
             if (entry == null) {
                 break;
             }
-            Long expiry = expiryByOffset.get(entry.offset());
-            if (expiry != null && expiry <= now) {
-                leave(entry.offset(), DeadLetters.Reason.EXPIRED, entry.deliveryCount(), true);
-                continue;
+            handOut(target, entry, now);
+        }
+        if (filtered) {
+            for (QueueConsumers.State c : consumers.filteredWithCredit()) {
+                while (c.credit > 0) {
+                    Entry entry = ready.takeMatching(cursor(c), c.judge);
+                    if (entry == null) {
+                        break;
+                    }
+                    handOut(c, entry, now);
+                }
             }
-            ByteBuffer payload;
-            try {
-                payload = log.read(entry.offset());
-            } catch (RuntimeException e) {
-                LOG.error("Queue '{}': cannot read message at offset {}; it is dropped", name, entry.offset(), e);
-                expiryByOffset.remove(entry.offset());
-                messageCount--;
-                continue;
-            }
-            int size = payload.remaining();
-            if (arguments.limitsBytes()) {
-                readyBytes -= size;
-            }
-            if (entry.firstAcquirer()) {
-                log.markDelivered(entry.offset());
-            }
-            target.credit--;
-            acquired.put(entry.offset(), new Acquired(target, entry.priority(), entry.deliveryCount(),
-                    entry.firstAcquirer(), entry.annotations(), size));
-            target.consumer.deliver(new QueueDelivery(entry.offset(), payload, entry.deliveryCount(),
-                    entry.firstAcquirer(), entry.annotations()));
         }
         browse();
         updateFull();
+    }
+
+    private boolean wants(QueueConsumers.State consumer, Entry entry) {
+        return consumer.options.filter() == null || (entry != null && cursorJudge(consumer).wants(cursor(consumer),
+                entry));
+    }
+
+    private ReadyMessages.Cursor cursor(QueueConsumers.State consumer) {
+        if (consumer.cursor == null) {
+            consumer.cursor = new ReadyMessages.Cursor(ready);
+            consumer.judge = new FilterJudge(consumer.options.filter(), offset -> log.read(offset));
+        }
+        return consumer.cursor;
+    }
+
+    private FilterJudge cursorJudge(QueueConsumers.State consumer) {
+        cursor(consumer);
+        return consumer.judge;
+    }
+
+    /** Gives {@code entry}, taken from the waiting messages, to {@code target} (or drops it when it expired). */
+    private void handOut(QueueConsumers.State target, Entry entry, long now) {
+        Long expiry = expiryByOffset.get(entry.offset());
+        if (expiry != null && expiry <= now) {
+            leave(entry.offset(), DeadLetters.Reason.EXPIRED, entry.deliveryCount(), true);
+            return;
+        }
+        ByteBuffer payload;
+        try {
+            payload = log.read(entry.offset());
+        } catch (RuntimeException e) {
+            LOG.error("Queue '{}': cannot read message at offset {}; it is dropped", name, entry.offset(), e);
+            expiryByOffset.remove(entry.offset());
+            messageCount--;
+            return;
+        }
+        int size = payload.remaining();
+        if (arguments.limitsBytes()) {
+            readyBytes -= size;
+        }
+        if (entry.firstAcquirer()) {
+            log.markDelivered(entry.offset());
+        }
+        target.credit--;
+        acquired.put(entry.offset(), new Acquired(target, entry.priority(), entry.deliveryCount(),
+                entry.firstAcquirer(), entry.annotations(), size, entry.tagHash()));
+        target.consumer.deliver(new QueueDelivery(entry.offset(), payload, entry.deliveryCount(),
+                entry.firstAcquirer(), entry.annotations()));
     }
 
     /** Browsers see copies of the waiting messages in offset order; nothing is acquired. */
@@ -491,6 +533,10 @@ public final class ClassicQueue implements MessageQueue {
                     break;
                 }
                 browser.browsedUpTo = next.offset();
+                if (browser.options.filter() != null
+                        && !FilterJudge.matches(browser.options.filter(), log.read(next.offset()))) {
+                    continue;
+                }
                 browser.credit--;
                 browser.consumer.deliver(new QueueDelivery(next.offset(), log.read(next.offset()),
                         next.deliveryCount(), next.firstAcquirer(), next.annotations()));
@@ -554,7 +600,7 @@ public final class ClassicQueue implements MessageQueue {
             if (expiry != null && expiry <= now) {
                 leave(d.offset, DeadLetters.Reason.EXPIRED, d.state.deliveryCount(), false);
             } else {
-                ready.addReturned(d.offset, d.priority, d.state);
+                ready.addReturned(d.offset, d.priority, d.tagHash, d.state);
                 if (arguments.limitsBytes()) {
                     readyBytes += log.read(d.offset).remaining();
                 }
@@ -608,10 +654,11 @@ public final class ClassicQueue implements MessageQueue {
     }
 
     private record Acquired(QueueConsumers.State holder, int priority, int deliveryCount, boolean firstAcquirer,
-            Map<String, Object> annotations, int sizeBytes) {
+            Map<String, Object> annotations, int sizeBytes, int tagHash) {
     }
 
-    private record Delayed(long dueMs, long offset, int priority, Returned state) implements Comparable<Delayed> {
+    private record Delayed(long dueMs, long offset, int priority, int tagHash, Returned state)
+            implements Comparable<Delayed> {
         @Override
         public int compareTo(Delayed o) {
             return dueMs != o.dueMs ? Long.compare(dueMs, o.dueMs) : Long.compare(offset, o.offset);

@@ -1,0 +1,82 @@
+package io.wharf.store.log;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * A per-chunk summary of the tag hashes in one segment: a 64-bit Bloom filter (two bits per tag hash) for each
+ * chunk, a chunk being the records from one sparse-index entry to the next (the first chunk starts at the
+ * segment's first record). A reader looking for a few tags skips every chunk whose word lacks their bits without
+ * touching its records. An untagged record (hash 0) sets bit 0. False positives only cost a look at the chunk's
+ * record headers; there are no false negatives.
+ *
+ * <p>Kept in memory: the writer maintains it for the active segment as records are staged; a segment found on
+ * disk at open gets it built from its record headers the first time a filtered reader needs it. Threads: as
+ * {@link OffsetIndex}, the writer adds, readers read {@link #count} (volatile) before the array; a word covering
+ * records not yet published may already hold their bits, which only adds false positives.
+ */
+final class ChunkTags {
+
+    private volatile long[] words;
+    private volatile int count;
+
+    ChunkTags() {
+        words = new long[16];
+        count = 1;
+    }
+
+    static long bits(int tagHash) {
+        return (1L << (tagHash & 63)) | (1L << ((tagHash >>> 6) & 63));
+    }
+
+    /** Writer: the next record starts a new chunk (it got an index entry). */
+    void startChunk() {
+        long[] array = words;
+        int n = count;
+        if (n == array.length) {
+            array = Arrays.copyOf(array, n * 2);
+            words = array;
+        }
+        array[n] = 0;
+        count = n + 1;
+    }
+
+    /** Writer: a record with {@code tagHash} joins the last chunk. */
+    void add(int tagHash) {
+        words[count - 1] |= bits(tagHash);
+    }
+
+    int count() {
+        return count;
+    }
+
+    /** The summary word of chunk {@code chunk}; all bits set past the known chunks (nothing can be ruled out). */
+    long word(int chunk) {
+        int n = count;
+        long[] array = words;
+        return chunk < n ? array[chunk] : -1L;
+    }
+
+    /** Builds the summary of a sealed segment from its record headers ({@code size} bytes) and its index. */
+    static ChunkTags build(ByteBuffer map, int size, OffsetIndex index) {
+        ChunkTags tags = new ChunkTags();
+        int entries = index.count();
+        int nextEntry = 0;
+        long nextChunkAt = entries > 0 ? OffsetIndex.position(index.entryAt(0)) : Long.MAX_VALUE;
+        int position = 0;
+        while (position <= size - RecordLayout.HEADER_LENGTH) {
+            int length = RecordLayout.length(map, position);
+            if (length < RecordLayout.HEADER_LENGTH || length > size - position) {
+                break;
+            }
+            while (position >= nextChunkAt) {
+                tags.startChunk();
+                nextEntry++;
+                nextChunkAt = nextEntry < entries ? OffsetIndex.position(index.entryAt(nextEntry)) : Long.MAX_VALUE;
+            }
+            tags.add(RecordLayout.tagHash(map, position));
+            position += length;
+        }
+        return tags;
+    }
+}

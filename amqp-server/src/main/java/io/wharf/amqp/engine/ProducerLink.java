@@ -6,7 +6,9 @@ import io.wharf.amqp.message.MalformedMessageException;
 import io.wharf.amqp.message.MessageView;
 import io.wharf.exchange.RoutedQueues;
 import io.wharf.plugin.PublishedMessage;
+import io.wharf.amqp.filter.TagFilter;
 import io.wharf.store.queue.MessageHeader;
+import io.wharf.store.queue.TagHash;
 import io.wharf.store.queue.MessageQueue;
 import io.wharf.store.queue.QueueFullException;
 import java.nio.ByteBuffer;
@@ -187,15 +189,18 @@ final class ProducerLink {
             }
             to = resolution.target();
         }
-        RoutedQueues queues = new RoutedQueues();
-        PublishTarget.Refusal refusal = to.route(view, queues);
+        RoutedQueues routed = new RoutedQueues();
+        PublishTarget.Refusal refusal = to.route(view, routed);
         if (refusal != null) {
             settleRejected(delivery, presettled, refusal.condition(), refusal.description());
             return;
         }
+        RoutedQueues queues = connection.noLocalQueues().isEmpty() ? routed
+                : NoLocal.without(routed, connection.noLocalQueues());
         if (queues.isEmpty()) {
             // Unroutable: nothing took it, nothing was stored.
-            settleUnroutable(delivery, presettled, to.acceptsUnroutable());
+            // Routed only to no-local subscriptions of this connection: taken, as JMS expects.
+            settleUnroutable(delivery, presettled, to.acceptsUnroutable() || !routed.isEmpty());
             return;
         }
         Backpressure backpressure = connection.context().backpressure();
@@ -204,7 +209,8 @@ final class ProducerLink {
             settleRejected(delivery, presettled, AmqpError.RESOURCE_LIMIT_EXCEEDED, refused);
             return;
         }
-        MessageHeader header = new MessageHeader(expiryTimeMs(view), 0, view.priority(), 0, view.durable());
+        MessageHeader header = new MessageHeader(expiryTimeMs(view), 0, view.priority(), tagHash(view),
+                view.durable());
         int sizeBytes = message.remaining();
         String publishedTo = to.address();
         pendingStores++;
@@ -232,6 +238,12 @@ final class ProducerLink {
             topUpCredit();
         }));
         topUpCredit();
+    }
+
+    /** The hash of the message's filter tag ({@code x-stream-filter-value}), kept in the queue index. */
+    private static int tagHash(MessageView view) {
+        String tag = TagFilter.tagOf(view);
+        return tag == null ? TagHash.NONE : TagHash.of(tag);
     }
 
     private static long expiryTimeMs(MessageView view) {

@@ -88,7 +88,7 @@ final class SubscriptionConsumers {
 
     private static void open(AmqpConnectionHandler connection, Sender sender, Source reply,
             Subscriptions.Joined joined) {
-        ConsumerLink consumer = ConsumerLink.attach(connection, sender, reply, joined.queue(), false, false);
+        ConsumerLink consumer = ConsumerLink.attach(connection, sender, reply, joined.queue(), false, false, true);
         connection.subscribed(consumer, joined.subscription());
         if (sender.getCredit() > 0) {
             consumer.onFlow();

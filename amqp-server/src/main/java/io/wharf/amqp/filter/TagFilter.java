@@ -12,7 +12,7 @@ import org.apache.qpid.proton.amqp.Symbol;
  * message matches only with match-unfiltered. Exact: the stored tag hash only pre-screens, the tag itself is
  * compared here.
  */
-final class TagFilter implements MessagePredicate {
+public final class TagFilter implements MessagePredicate {
 
     /** The message annotation carrying a message's tag. */
     public static final String ANNOTATION = "x-stream-filter-value";

@@ -29,6 +29,7 @@ final class Segment {
     static final String LOG_SUFFIX = ".log";
     static final String INDEX_SUFFIX = ".index";
     static final String NEW_SUFFIX = ".new";
+    static final String TAGS_SUFFIX = ".tags";
 
     final Path dir;
     final long baseOffset;
@@ -75,6 +76,10 @@ final class Segment {
 
     static Path indexFile(Path dir, long baseOffset) {
         return dir.resolve(fileName(baseOffset, INDEX_SUFFIX));
+    }
+
+    static Path tagsFile(Path dir, long baseOffset) {
+        return dir.resolve(fileName(baseOffset, TAGS_SUFFIX));
     }
 
     /** The base offset named by {@code <20 digits>.log}, or -1 for any other name. */
@@ -206,6 +211,15 @@ final class Segment {
         channel.force(false);
         unforced = false;
         index.writeTo(indexFile(dir, baseOffset), opener);
+        ChunkTags tags = chunkTags;
+        if (tags != null) {
+            try {
+                tags.writeTo(tagsFile(dir, baseOffset), opener);
+            } catch (IOException e) {
+                // Only a cache: without it the summary is rebuilt from the record headers when needed.
+                Files.deleteIfExists(tagsFile(dir, baseOffset));
+            }
+        }
         channel.close();
         channel = null;
     }
@@ -232,6 +246,7 @@ final class Segment {
             writable.force(false);
         }
         chunkTags = null;
+        Files.deleteIfExists(tagsFile(dir, baseOffset));
         index.truncateFrom(relative);
         lastIndexedPosition = OffsetIndex.position(index.last());
         index.writeTo(indexFile(dir, baseOffset), opener);
@@ -253,6 +268,7 @@ final class Segment {
         closeChannel();
         Files.deleteIfExists(file);
         Files.deleteIfExists(indexFile(dir, baseOffset));
+        Files.deleteIfExists(tagsFile(dir, baseOffset));
     }
 
     // ---- reader side (any thread) -----------------------------------------------------------------------
@@ -265,8 +281,11 @@ final class Segment {
         int limit = publishedSize;
         ChunkTags tags = chunkTags;
         if (tags == null) {
-            // Recovered (sealed, never written again) or truncated: build once from the record headers.
-            tags = ChunkTags.build(map, limit, index);
+            // Recovered (sealed, never written again): the summary saved at seal, else built from the headers.
+            tags = ChunkTags.load(tagsFile(dir, baseOffset), index.count() + 1);
+            if (tags == null) {
+                tags = ChunkTags.build(map, limit, index);
+            }
             chunkTags = tags;
         }
         long wanted = 0;

@@ -125,14 +125,20 @@ final class ReadyMessages {
                 }
             }
             OffsetRing fresh = level.fresh;
-            for (int i = fresh.indexOfCeiling(cursor.judgedUpTo[l] + 1); i < fresh.size(); i++) {
+            int size = fresh.size();
+            for (int i = fresh.indexOfCeiling(cursor.judgedUpTo[l] + 1); i < size; i++) {
                 long offset = fresh.get(i);
+                int tagHash = fresh.tagAt(i);
+                // The tag first: an int compare passes over most messages before any lookup or read.
+                if (!judge.mayMatchTag(tagHash)) {
+                    cursor.judgedUpTo[l] = offset;
+                    continue;
+                }
                 if (removed.contains(offset)) {
                     continue;
                 }
                 cursor.judgedUpTo[l] = offset;
-                int tagHash = fresh.tagAt(i);
-                if (judge.mayMatchTag(tagHash) && judge.matches(offset)) {
+                if (judge.matches(offset)) {
                     if (i == 0) {
                         fresh.pollFirst();
                     } else {

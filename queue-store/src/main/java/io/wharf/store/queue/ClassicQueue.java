@@ -447,7 +447,7 @@ public final class ClassicQueue implements MessageQueue {
         boolean filtered = consumers.hasFiltered();
         while (!ready.isEmpty()) {
             Entry head = filtered ? ready.peek() : null;
-            QueueConsumers.State target = filtered ? consumers.nextWithCredit(c -> wants(c, head))
+            QueueConsumers.State target = filtered ? consumers.nextWithCredit(c -> c.wants(head, ready, log::read))
                     : consumers.nextWithCredit();
             if (target == null) {
                 break;
@@ -460,8 +460,9 @@ public final class ClassicQueue implements MessageQueue {
         }
         if (filtered) {
             for (QueueConsumers.State c : consumers.filteredWithCredit()) {
+                c.prepareFilter(ready, log::read);
                 while (c.credit > 0) {
-                    Entry entry = ready.takeMatching(cursor(c), c.judge);
+                    Entry entry = ready.takeMatching(c.cursor, c.judge);
                     if (entry == null) {
                         break;
                     }
@@ -471,24 +472,6 @@ public final class ClassicQueue implements MessageQueue {
         }
         browse();
         updateFull();
-    }
-
-    private boolean wants(QueueConsumers.State consumer, Entry entry) {
-        return consumer.options.filter() == null || (entry != null && cursorJudge(consumer).wants(cursor(consumer),
-                entry));
-    }
-
-    private ReadyMessages.Cursor cursor(QueueConsumers.State consumer) {
-        if (consumer.cursor == null) {
-            consumer.cursor = new ReadyMessages.Cursor(ready);
-            consumer.judge = new FilterJudge(consumer.options.filter(), offset -> log.read(offset));
-        }
-        return consumer.cursor;
-    }
-
-    private FilterJudge cursorJudge(QueueConsumers.State consumer) {
-        cursor(consumer);
-        return consumer.judge;
     }
 
     /** Gives {@code entry}, taken from the waiting messages, to {@code target} (or drops it when it expired). */

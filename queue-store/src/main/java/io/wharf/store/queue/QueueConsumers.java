@@ -18,13 +18,34 @@ final class QueueConsumers {
         int credit;
         /** For browsers: the offset of the last message shown. */
         long browsedUpTo = -1;
-        /** For a filtered consumer: how far it has judged the waiting messages (created by the queue). */
+        /** For a filtered consumer: how far it has judged the waiting messages, and its filter over the log. */
         ReadyMessages.Cursor cursor;
         FilterJudge judge;
 
         State(QueueConsumer consumer, ConsumerOptions options) {
             this.consumer = consumer;
             this.options = options;
+        }
+
+        /**
+         * Whether this consumer wants {@code entry} (the head of {@code ready}); a filtered consumer judges a
+         * never-delivered message at most once.
+         */
+        boolean wants(ReadyMessages.Entry entry, ReadyMessages ready, java.util.function.LongFunction<
+                java.nio.ByteBuffer> log) {
+            if (options.filter() == null) {
+                return true;
+            }
+            prepareFilter(ready, log);
+            return entry != null && judge.wants(cursor, entry);
+        }
+
+        /** Sets up {@link #cursor} and {@link #judge} of a filtered consumer, once. */
+        void prepareFilter(ReadyMessages ready, java.util.function.LongFunction<java.nio.ByteBuffer> log) {
+            if (cursor == null) {
+                cursor = new ReadyMessages.Cursor(ready);
+                judge = new FilterJudge(options.filter(), log);
+            }
         }
     }
 

@@ -125,6 +125,23 @@ class FilteredDispatchTest {
     }
 
     @Test
+    void filteredAndUnfilteredConsumersOfTheSamePriorityShareTheQueue() throws Exception {
+        open(Map.of());
+        ClassicQueueArgumentsTest.Recorder any = new ClassicQueueArgumentsTest.Recorder();
+        ClassicQueueArgumentsTest.Recorder reds = new ClassicQueueArgumentsTest.Recorder();
+        queue.addConsumer(any);
+        queue.addConsumer(reds, ConsumerOptions.DEFAULT.withFilter(new TagFilter("red")));
+        queue.addCredit(any, 1);
+        queue.addCredit(reds, 10);
+        publish("blue:1", "red:2", "blue:3", "red:4");
+        assertEquals(List.of("blue:1"), any.bodies());
+        assertEquals(List.of("red:2", "red:4"), reds.bodies());
+        queue.addCredit(any, 10);
+        idle();
+        assertEquals(List.of("blue:1", "blue:3"), any.bodies());
+    }
+
+    @Test
     void messagesWhoseTagHashCannotMatchAreNeverRead() throws Exception {
         open(Map.of());
         List<String> bodies = new ArrayList<>();

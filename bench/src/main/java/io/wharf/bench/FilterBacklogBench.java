@@ -93,22 +93,23 @@ public final class FilterBacklogBench {
             LogConfig config = LogConfig.defaults();
             // ---- warm-up (not measured): the same steps on a tenth of the backlog, so the JIT has compiled the
             // filtered and unfiltered paths alike before either is timed (as in a broker that has been running) ----
+            // One in ten is rare here, so the filtered path runs as many times as in the measurement.
             int warmMessages = Math.max(1000, messages / 10);
+            int warmRare = (warmMessages + 9) / 10;
             ClassicQueue[] warm = {classic("warm-all", base, config, writer, queueThread, timer),
                 classic("warm-rare", base, config, writer, queueThread, timer)};
-            fill(warm, warmMessages, rare, common, untagged);
+            fill(warm, warmMessages, 10, rare, common, untagged);
             consume(warm[0], ConsumerOptions.DEFAULT, warmMessages, true, queueThread);
-            consume(warm[1], ConsumerOptions.DEFAULT.withFilter(wantsRare), (warmMessages + 99) / 100, true,
-                    queueThread);
+            consume(warm[1], ConsumerOptions.DEFAULT.withFilter(wantsRare), warmRare, true, queueThread);
             StreamQueue warmStream = new StreamQueue(new QueueDefinition("/", "warm-stream", "stream", true, false,
                     false, Map.of()), () -> SegmentedLog.open(base.resolve("warm-stream"), config, writer), queueThread,
                     timer, StreamOffsetStore.NONE);
-            fill(new MessageQueue[] {warmStream}, warmMessages, rare, common, untagged);
+            fill(new MessageQueue[] {warmStream}, warmMessages, 10, rare, common, untagged);
             for (int r = 0; r < 3; r++) {
                 consume(warmStream, new ConsumerOptions(0, false, StreamOffset.FIRST), warmMessages, false,
                         queueThread);
                 consume(warmStream, new ConsumerOptions(0, false, StreamOffset.FIRST).withFilter(wantsRare),
-                        (warmMessages + 99) / 100, false, queueThread);
+                        warmRare, false, queueThread);
             }
             for (MessageQueue q : List.of(warm[0], warm[1], warmStream)) {
                 q.close().get(60, TimeUnit.SECONDS);
@@ -117,7 +118,7 @@ public final class FilterBacklogBench {
             // ---- classic queues: the same backlog in two queues, each read after a reopen, alone ----
             ClassicQueue[] queues = {classic("all", base, config, writer, queueThread, timer),
                 classic("rare", base, config, writer, queueThread, timer)};
-            fill(queues, messages, rare, common, untagged);
+            fill(queues, messages, 100, rare, common, untagged);
             for (MessageQueue q : queues) {
                 q.close().get(60, TimeUnit.SECONDS);
             }
@@ -132,7 +133,7 @@ public final class FilterBacklogBench {
             onlyRare.close().get(60, TimeUnit.SECONDS);
             // ---- stream: one backlog, read by three consumers, the stream reopened before the first two ----
             StreamQueue stream = stream(base, config, writer, queueThread, timer);
-            fill(new MessageQueue[] {stream}, messages, rare, common, untagged);
+            fill(new MessageQueue[] {stream}, messages, 100, rare, common, untagged);
             stream.close().get(60, TimeUnit.SECONDS);
             ConsumerOptions first = new ConsumerOptions(0, false, StreamOffset.FIRST);
             stream = stream(base, config, writer, queueThread, timer);
@@ -232,8 +233,8 @@ public final class FilterBacklogBench {
         return ByteBuffer.wrap(Arrays.copyOf(out, n)).asReadOnlyBuffer();
     }
 
-    /** Message i of the backlog: 1 in 100 rare, the others alternately common and untagged. */
-    private static void fill(MessageQueue[] queues, int messages, ByteBuffer rare, ByteBuffer common,
+    /** Message i of the backlog: 1 in {@code rareEvery} rare, the others alternately common and untagged. */
+    private static void fill(MessageQueue[] queues, int messages, int rareEvery, ByteBuffer rare, ByteBuffer common,
             ByteBuffer untagged) throws Exception {
         MessageHeader rareHeader = header(rare);
         MessageHeader commonHeader = header(common);
@@ -241,7 +242,7 @@ public final class FilterBacklogBench {
         Semaphore inFlight = new Semaphore(20_000);
         long start = System.nanoTime();
         for (int i = 0; i < messages; i++) {
-            boolean isRare = i % 100 == 50;
+            boolean isRare = i % rareEvery == rareEvery / 2;
             ByteBuffer payload = isRare ? rare : i % 2 == 0 ? common : untagged;
             MessageHeader header = isRare ? rareHeader : i % 2 == 0 ? commonHeader : untaggedHeader;
             for (MessageQueue q : queues) {

@@ -121,8 +121,8 @@ public final class Broker implements AutoCloseable {
                 plugins,
                 openProperties(config),
                 new Symbol[] {Symbol.valueOf("ANONYMOUS-RELAY"), Symbol.valueOf("LINK_PAIR_V1_0"),
-                        Symbol.valueOf("SHARED-SUBS"),
-                        Symbol.valueOf("DELAYED_DELIVERY")},
+                        Symbol.valueOf("SHARED-SUBS"), Symbol.valueOf("DELAYED_DELIVERY"),
+                        Symbol.valueOf("AMQP_FILTEX_PROP_V1_0"), Symbol.valueOf("AMQP_FILTEX_SQL_V1_0")},
                 new AtomicLong());
         server = AmqpServer.start(context, config.amqp().host(), config.amqp().port());
         LOG.info("Wharf {} listening for AMQP on {}:{}", VERSION, config.amqp().host(), server.port());

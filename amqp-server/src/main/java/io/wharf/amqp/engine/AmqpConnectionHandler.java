@@ -73,6 +73,8 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
     private final Set<String> exclusiveQueues = ConcurrentHashMap.newKeySet();
     /** Temporary queues of this connection's dynamic links (deleted by their links; here only for ownership). */
     private final Set<String> temporaryQueues = ConcurrentHashMap.newKeySet();
+    /** Subscription queues a no-local consumer of this connection reads: its own publications skip them. Loop only. */
+    private final Set<String> noLocalQueues = new java.util.HashSet<>();
     private boolean flushScheduled;
     private boolean closeWhenFlushed;
     private boolean channelClosing;
@@ -148,6 +150,11 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
     /** Whether this connection may consume from the exclusive queue {@code queueName}. */
     boolean owns(String queueName) {
         return exclusiveQueues.contains(queueName) || temporaryQueues.contains(queueName);
+    }
+
+    /** See {@link #noLocalQueues}; event loop only. */
+    Set<String> noLocalQueues() {
+        return noLocalQueues;
     }
 
     String connectionId() {

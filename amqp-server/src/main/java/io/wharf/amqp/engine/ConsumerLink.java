@@ -1,6 +1,7 @@
 package io.wharf.amqp.engine;
 
 import io.wharf.amqp.address.AddressResolver.Resolution;
+import io.wharf.amqp.filter.SourceFilters;
 import io.wharf.amqp.message.MalformedMessageException;
 import io.wharf.amqp.message.MessageView;
 import io.wharf.plugin.AuthorizationProvider.Access;
@@ -55,6 +56,8 @@ final class ConsumerLink implements QueueConsumer {
     private final boolean presettled;
     /** Set for a dynamic (temporary) queue: deleted when this link goes. */
     private final boolean ownsQueue;
+    /** Set when this link's no-local filter keeps the connection's own messages out of its subscription queue. */
+    private boolean noLocal;
 
     private int requested;
     private boolean draining;
@@ -121,18 +124,39 @@ final class ConsumerLink implements QueueConsumer {
      */
     static ConsumerLink attach(AmqpConnectionHandler connection, Sender sender, Source source, MessageQueue queue,
             boolean ownsQueue, boolean browse) {
+        return attach(connection, sender, source, queue, ownsQueue, browse, false);
+    }
+
+    /**
+     * As above; {@code subscription} says the queue is this consumer's topic subscription, where a no-local filter
+     * can be applied (the connection's own publications are not routed to it).
+     */
+    static ConsumerLink attach(AmqpConnectionHandler connection, Sender sender, Source source, MessageQueue queue,
+            boolean ownsQueue, boolean browse, boolean subscription) {
         boolean presettled = sender.getRemoteSenderSettleMode() == SenderSettleMode.SETTLED;
         boolean stream = queue instanceof StreamQueue;
         StreamOffset offset = stream ? streamOffset(source.getFilter()) : null;
+        SourceFilters filters = SourceFilters.read(source.getFilter());
+        boolean noLocal = subscription && filters.noLocalKey() != null;
         ConsumerOptions options = new ConsumerOptions(priority(sender.getRemoteProperties()), browse,
                 offset == null ? StreamOffset.NEXT : offset,
-                stream ? consumerName(sender.getRemoteProperties()) : null);
-        source = withOffsetEcho(source, offset != null);
+                stream ? consumerName(sender.getRemoteProperties()) : null)
+                .withFilter(filters.isEmpty() ? null : filters);
+        java.util.Set<Symbol> applied = new java.util.HashSet<>(filters.appliedKeys());
+        if (offset != null) {
+            applied.add(OFFSET_SPEC);
+        }
+        if (noLocal) {
+            applied.add(filters.noLocalKey());
+            connection.noLocalQueues().add(queue.name());
+        }
+        source = withEcho(source, applied);
         sender.setSource(source);
         sender.setTarget(sender.getRemoteTarget());
         sender.setSenderSettleMode(presettled ? SenderSettleMode.SETTLED : SenderSettleMode.UNSETTLED);
         sender.setReceiverSettleMode(ReceiverSettleMode.FIRST);
         ConsumerLink consumer = new ConsumerLink(connection, sender, queue, presettled, ownsQueue);
+        consumer.noLocal = noLocal;
         sender.setContext(consumer);
         sender.open();
         queue.addConsumer(consumer, options);
@@ -185,17 +209,17 @@ final class ConsumerLink implements QueueConsumer {
         return null;
     }
 
-    /** The source to answer with: the offset filter echoed only when applied (WIRE.md, Filters). */
-    private static Source withOffsetEcho(Source source, boolean applied) {
+    /** The source to answer with: only the filters applied are echoed (WIRE.md, Filters). */
+    private static Source withEcho(Source source, java.util.Set<Symbol> applied) {
         Map<Symbol, Object> filters = source.getFilter();
-        if (applied || filters == null || !filters.containsKey(OFFSET_SPEC)) {
+        if (filters == null || applied.containsAll(filters.keySet())) {
             return source;
         }
         Source reply = copyOf(source);
         reply.setAddress(source.getAddress());
-        Map<Symbol, Object> rest = new LinkedHashMap<>(filters);
-        rest.remove(OFFSET_SPEC);
-        reply.setFilter(rest.isEmpty() ? null : rest);
+        Map<Symbol, Object> kept = new LinkedHashMap<>(filters);
+        kept.keySet().retainAll(applied);
+        reply.setFilter(kept.isEmpty() ? null : kept);
         return reply;
     }
 
@@ -353,6 +377,9 @@ final class ConsumerLink implements QueueConsumer {
             return;
         }
         closed = true;
+        if (noLocal) {
+            connection.noLocalQueues().remove(queue.name());
+        }
         queue.removeConsumer(this);
         Interception.consumer(connection, queue.name(), sender.getName(), false);
         if (ownsQueue) {

@@ -10,7 +10,9 @@ import io.wharf.broker.plugin.InterceptorChain;
 import io.wharf.exchange.RoutedQueues;
 import io.wharf.plugin.Verdict;
 import io.wharf.plugin.PublishedMessage;
+import io.wharf.amqp.filter.TagFilter;
 import io.wharf.store.queue.MessageHeader;
+import io.wharf.store.queue.TagHash;
 import io.wharf.store.queue.MessageQueue;
 import io.wharf.store.queue.QueueFullException;
 import java.nio.ByteBuffer;
@@ -215,18 +217,21 @@ final class ProducerLink {
                 return;
             }
         }
-        RoutedQueues queues = new RoutedQueues();
-        PublishTarget.Refusal refusal = to.route(view, queues);
+        RoutedQueues routed = new RoutedQueues();
+        PublishTarget.Refusal refusal = to.route(view, routed);
         if (refusal != null) {
             settleRejected(delivery, presettled, refusal.condition(), refusal.description());
             return;
         }
+        RoutedQueues queues = connection.noLocalQueues().isEmpty() ? routed
+                : NoLocal.without(routed, connection.noLocalQueues());
         if (intercepted != null) {
             Interception.routed(interceptors, connection, to, queues, intercepted);
         }
         if (queues.isEmpty()) {
             // Unroutable: nothing took it, nothing was stored.
-            settleUnroutable(delivery, presettled, to.acceptsUnroutable());
+            // Routed only to no-local subscriptions of this connection: taken, as JMS expects.
+            settleUnroutable(delivery, presettled, to.acceptsUnroutable() || !routed.isEmpty());
             return;
         }
         Backpressure backpressure = connection.context().backpressure();
@@ -242,7 +247,7 @@ final class ProducerLink {
             settleRejected(delivery, presettled, AmqpError.INVALID_FIELD, e.getMessage());
             return;
         }
-        MessageHeader header = new MessageHeader(expiryTimeMs(view), deliveryTimeMs, view.priority(), 0,
+        MessageHeader header = new MessageHeader(expiryTimeMs(view), deliveryTimeMs, view.priority(), tagHash(view),
                 view.durable());
         int sizeBytes = message.remaining();
         String publishedTo = to.address();
@@ -286,6 +291,12 @@ final class ProducerLink {
         ByteBuffer joined = ByteBuffer.allocate(parts[0].remaining() + parts[1].remaining());
         joined.put(parts[0]).put(parts[1]);
         return joined.flip();
+    }
+
+    /** The hash of the message's filter tag ({@code x-stream-filter-value}), kept in the queue index. */
+    private static int tagHash(MessageView view) {
+        String tag = TagFilter.tagOf(view);
+        return tag == null ? TagHash.NONE : TagHash.of(tag);
     }
 
     private static long expiryTimeMs(MessageView view) {

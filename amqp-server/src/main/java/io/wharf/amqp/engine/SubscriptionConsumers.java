@@ -32,8 +32,7 @@ final class SubscriptionConsumers {
         }
         Source reply = ConsumerLink.copyOf((Source) sender.getRemoteSource());
         reply.setAddress(((Source) sender.getRemoteSource()).getAddress());
-        // Selectors and no-local are not applied yet: leave them out of the reply, which lists what is applied.
-        reply.setFilter(null);
+        // The reply keeps the filters; ConsumerLink.attach echoes only those it applies.
         Subscriptions subscriptions = connection.vhost().subscriptions();
         subscriptions.join(wanted).whenComplete((joined, error) -> connection.runOnLoop(() -> {
             if (gone(connection, sender)) {
@@ -88,7 +87,7 @@ final class SubscriptionConsumers {
 
     private static void open(AmqpConnectionHandler connection, Sender sender, Source reply,
             Subscriptions.Joined joined) {
-        ConsumerLink consumer = ConsumerLink.attach(connection, sender, reply, joined.queue(), false, false);
+        ConsumerLink consumer = ConsumerLink.attach(connection, sender, reply, joined.queue(), false, false, true);
         connection.subscribed(consumer, joined.subscription());
         if (sender.getCredit() > 0) {
             consumer.onFlow();

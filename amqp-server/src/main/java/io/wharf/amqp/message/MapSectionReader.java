@@ -148,6 +148,11 @@ final class MapSectionReader {
     }
 
     private static Object decodeValue(ByteBuffer b, int pos, int end) {
+        int code = PrimitiveReader.code(b, pos);
+        if (code == PrimitiveReader.STR8 || code == PrimitiveReader.STR32) {
+            // The common case (a filter tag, most properties) without setting up proton-j's decoder.
+            return PrimitiveReader.string(b, pos, "value");
+        }
         ByteBuffer value = b.slice(pos, end - pos);
         DecoderImpl decoder = DECODER.get();
         decoder.setByteBuffer(value);

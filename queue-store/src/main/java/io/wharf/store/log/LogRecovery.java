@@ -133,6 +133,8 @@ final class LogRecovery {
             indexesRebuilt++;
         }
         segmentsScanned++;
+        // The tag summary saved with the old index may not describe what the scan keeps.
+        Files.deleteIfExists(Segment.tagsFile(dir, base));
         OffsetIndex index = new OffsetIndex();
         int position = 0;
         int count = 0;

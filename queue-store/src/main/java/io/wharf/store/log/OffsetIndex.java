@@ -88,6 +88,11 @@ final class OffsetIndex {
         return found;
     }
 
+    /** Entry {@code i} (packed), {@code 0 <= i < count()}. */
+    long entryAt(int i) {
+        return entries[i];
+    }
+
     long last() {
         int n = count;
         return n == 0 ? 0 : entries[n - 1];

@@ -29,6 +29,7 @@ final class Segment {
     static final String LOG_SUFFIX = ".log";
     static final String INDEX_SUFFIX = ".index";
     static final String NEW_SUFFIX = ".new";
+    static final String TAGS_SUFFIX = ".tags";
 
     final Path dir;
     final long baseOffset;
@@ -36,6 +37,8 @@ final class Segment {
     /** Little-endian, read-only, shared by all readers; only absolute gets and slices are used on it. */
     private final ByteBuffer map;
     final OffsetIndex index;
+    /** Per-chunk tag summary: kept by the writer for segments it created, built on demand for recovered ones. */
+    private volatile ChunkTags chunkTags;
 
     // Writer thread only.
     private FileChannel channel;
@@ -75,6 +78,10 @@ final class Segment {
         return dir.resolve(fileName(baseOffset, INDEX_SUFFIX));
     }
 
+    static Path tagsFile(Path dir, long baseOffset) {
+        return dir.resolve(fileName(baseOffset, TAGS_SUFFIX));
+    }
+
     /** The base offset named by {@code <20 digits>.log}, or -1 for any other name. */
     static long parseBaseOffset(String fileName) {
         if (fileName.length() != 20 + LOG_SUFFIX.length() || !fileName.endsWith(LOG_SUFFIX)) {
@@ -109,7 +116,9 @@ final class Segment {
             channel.truncate(0);
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
             DurableFiles.forceDirectory(dir);
-            return new Segment(dir, baseOffset, map, new OffsetIndex(), channel, 0, 0);
+            Segment segment = new Segment(dir, baseOffset, map, new OffsetIndex(), channel, 0, 0);
+            segment.chunkTags = new ChunkTags();
+            return segment;
         } catch (IOException | RuntimeException e) {
             channel.close();
             Files.deleteIfExists(temporary);
@@ -154,10 +163,22 @@ final class Segment {
 
     /** Writer: a record of {@code length} bytes will be written at {@link #writePosition}. */
     void recordStaged(int length, int indexIntervalBytes) {
+        recordStaged(length, indexIntervalBytes, 0);
+    }
+
+    /** Writer: as above, for a record whose fixed header carries {@code tagHash}. */
+    void recordStaged(int length, int indexIntervalBytes, int tagHash) {
         int position = writePosition;
+        ChunkTags tags = chunkTags;
         if (position - lastIndexedPosition >= indexIntervalBytes) {
             index.add(recordCount, position);
             lastIndexedPosition = position;
+            if (tags != null) {
+                tags.startChunk();
+            }
+        }
+        if (tags != null) {
+            tags.add(tagHash);
         }
         writePosition = position + length;
         recordCount++;
@@ -190,12 +211,22 @@ final class Segment {
         channel.force(false);
         unforced = false;
         index.writeTo(indexFile(dir, baseOffset), opener);
+        ChunkTags tags = chunkTags;
+        if (tags != null) {
+            try {
+                tags.writeTo(tagsFile(dir, baseOffset), opener);
+            } catch (IOException e) {
+                // Only a cache: without it the summary is rebuilt from the record headers when needed.
+                Files.deleteIfExists(tagsFile(dir, baseOffset));
+            }
+        }
         channel.close();
         channel = null;
     }
 
     /** Writer, active segment only: drops the records from {@code relative} on (file position {@code position}). */
     void truncate(int relative, int position) throws IOException {
+        chunkTags = null; // rebuilt from the remaining records below
         index.truncateFrom(relative);
         lastIndexedPosition = OffsetIndex.position(index.last());
         channel.truncate(position);
@@ -205,6 +236,7 @@ final class Segment {
         recordCount = relative;
         unforced = false;
         publishedSize = position;
+        chunkTags = ChunkTags.build(map, position, index);
     }
 
     /** Writer, sealed segment only: drops the records from {@code relative} on and rewrites the index. */
@@ -213,6 +245,8 @@ final class Segment {
             writable.truncate(position);
             writable.force(false);
         }
+        chunkTags = null;
+        Files.deleteIfExists(tagsFile(dir, baseOffset));
         index.truncateFrom(relative);
         lastIndexedPosition = OffsetIndex.position(index.last());
         index.writeTo(indexFile(dir, baseOffset), opener);
@@ -234,9 +268,96 @@ final class Segment {
         closeChannel();
         Files.deleteIfExists(file);
         Files.deleteIfExists(indexFile(dir, baseOffset));
+        Files.deleteIfExists(tagsFile(dir, baseOffset));
     }
 
     // ---- reader side (any thread) -----------------------------------------------------------------------
+
+    /**
+     * The first record at or after {@code offset} whose tag hash is in {@code tagHashes}, as its offset; -1 when the
+     * published records from there hold none. Chunks whose summary rules out every wanted hash are skipped whole.
+     */
+    long nextWithTag(long offset, int[] tagHashes) {
+        int limit = publishedSize;
+        ChunkTags tags = chunkTags;
+        if (tags == null) {
+            // Recovered (sealed, never written again): the summary saved at seal, else built from the headers.
+            tags = ChunkTags.load(tagsFile(dir, baseOffset), index.count() + 1);
+            if (tags == null) {
+                tags = ChunkTags.build(map, limit, index);
+            }
+            chunkTags = tags;
+        }
+        long wanted = 0;
+        for (int hash : tagHashes) {
+            wanted |= ChunkTags.bits(hash);
+        }
+        int position = positionOf(Math.max(offset, baseOffset), limit);
+        if (position < 0) {
+            return -1;
+        }
+        int chunk = chunkOf(position);
+        long chunkEnd = chunkEnd(chunk);
+        while (position <= limit - RecordLayout.HEADER_LENGTH) {
+            if (!mayHold(tags.word(chunk), tagHashes)) {
+                if (chunkEnd == Long.MAX_VALUE) {
+                    return -1;
+                }
+                position = (int) chunkEnd;
+                chunk++;
+                chunkEnd = chunkEnd(chunk);
+                continue;
+            }
+            int length = RecordLayout.length(map, position);
+            if (length < RecordLayout.HEADER_LENGTH || length > limit - position) {
+                return -1;
+            }
+            int hash = RecordLayout.tagHash(map, position);
+            for (int h : tagHashes) {
+                if (h == hash) {
+                    return RecordLayout.offset(map, position);
+                }
+            }
+            position += length;
+            if (position >= chunkEnd) {
+                chunk++;
+                chunkEnd = chunkEnd(chunk);
+            }
+        }
+        return -1;
+    }
+
+    private static boolean mayHold(long word, int[] tagHashes) {
+        for (int hash : tagHashes) {
+            long bits = ChunkTags.bits(hash);
+            if ((word & bits) == bits) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The chunk holding the record at file position {@code position}: the number of index entries at or before it. */
+    private int chunkOf(int position) {
+        int low = 0;
+        int high = index.count() - 1;
+        int chunk = 0;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            if (OffsetIndex.position(index.entryAt(mid)) <= position) {
+                chunk = mid + 1;
+                low = mid + 1;
+            } else {
+                high = mid - 1;
+            }
+        }
+        return chunk;
+    }
+
+    /** The file position where chunk {@code chunk} ends (the next chunk starts); MAX_VALUE for the last one. */
+    private long chunkEnd(int chunk) {
+        return chunk < index.count() ? OffsetIndex.position(index.entryAt(chunk)) : Long.MAX_VALUE;
+    }
 
     /**
      * The file position of the record {@code offset}, found from the nearest index entry; -1 when the

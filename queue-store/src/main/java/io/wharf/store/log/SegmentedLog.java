@@ -155,6 +155,29 @@ public final class SegmentedLog {
         }
     }
 
+    /**
+     * The first offset in {@code [fromOffset, end)} whose record carries one of {@code tagHashes} in its fixed header
+     * ({@code 0} for untagged records), or {@code end} when none does. Reads record headers only, and skips whole
+     * chunks whose tag summary rules the hashes out, so a reader after a rare tag does not read the other payloads.
+     */
+    public long nextWithTag(long fromOffset, long end, int[] tagHashes) {
+        Segment[] all = segments;
+        for (int i = 0; i < all.length; i++) {
+            Segment segment = all[i];
+            if (segment.baseOffset >= end) {
+                break;
+            }
+            if (i + 1 < all.length && all[i + 1].baseOffset <= fromOffset) {
+                continue;
+            }
+            long found = segment.nextWithTag(fromOffset, tagHashes);
+            if (found >= 0) {
+                return Math.min(found, end);
+            }
+        }
+        return end;
+    }
+
     /** The lowest offset the log may still hold. */
     public long startOffset() {
         return segments[0].baseOffset;
@@ -425,7 +448,7 @@ public final class SegmentedLog {
             active.write(head);
             active.write(payload.duplicate());
         }
-        active.recordStaged(length, config.indexIntervalBytes());
+        active.recordStaged(length, config.indexIntervalBytes(), header.tagHash());
         nextOffset = offset + 1;
         request.offset = offset;
     }

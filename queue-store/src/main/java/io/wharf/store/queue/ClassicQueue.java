@@ -126,9 +126,9 @@ public final class ClassicQueue implements MessageQueue, Scheduling {
                 }
                 if (deliveredBefore) {
                     // Handed out before the restart and never settled: it comes back as released.
-                    ready.addReturned(offset, header.priority(), new Returned(0, false, Map.of()));
+                    ready.addReturned(offset, header.priority(), header.tagHash(), new Returned(0, false, Map.of()));
                 } else {
-                    ready.addFresh(offset, header.priority());
+                    ready.addFresh(offset, header.priority(), header.tagHash());
                 }
                 trackExpiry(offset, header.expiryTimeMs());
                 if (arguments.limitsBytes()) {
@@ -229,7 +229,7 @@ public final class ClassicQueue implements MessageQueue, Scheduling {
     }
 
     private void arrived(long offset, MessageHeader header, int size) {
-        ready.addFresh(offset, header.priority());
+        ready.addFresh(offset, header.priority(), header.tagHash());
         messageCount++;
         if (arguments.limitsBytes()) {
             readyBytes += size;
@@ -394,10 +394,10 @@ public final class ClassicQueue implements MessageQueue, Scheduling {
             return;
         }
         if (dueMs > now) {
-            delayed.add(new Delayed(dueMs, offset, held.priority, state));
+            delayed.add(new Delayed(dueMs, offset, held.priority, held.tagHash, state));
             return;
         }
-        ready.addReturned(offset, held.priority, state);
+        ready.addReturned(offset, held.priority, held.tagHash, state);
         if (arguments.limitsBytes()) {
             readyBytes += held.sizeBytes;
         }
@@ -493,13 +493,21 @@ public final class ClassicQueue implements MessageQueue, Scheduling {
 
     // ---- dispatch ----
 
+    /**
+     * Hands waiting messages to consumers with credit: the head to a consumer that wants it; then, when the head is
+     * wanted by nobody who can take it now, filtered consumers take what they want from further back (see
+     * {@link ReadyMessages#takeMatching} for what that costs). The rest stays, in order, for the others.
+     */
     private void dispatch() {
         if (closed) {
             return;
         }
         long now = System.currentTimeMillis();
+        boolean filtered = consumers.hasFiltered();
         while (!ready.isEmpty()) {
-            QueueConsumers.State target = consumers.nextWithCredit();
+            Entry head = filtered ? ready.peek() : null;
+            QueueConsumers.State target = filtered ? consumers.nextWithCredit(c -> c.wants(head, ready, log::read))
+                    : consumers.nextWithCredit();
             if (target == null) {
                 break;
             }
@@ -507,35 +515,52 @@ public final class ClassicQueue implements MessageQueue, Scheduling {
             if (entry == null) {
                 break;
             }
-            Long expiry = expiryByOffset.get(entry.offset());
-            if (expiry != null && expiry <= now) {
-                leave(entry.offset(), DeadLetters.Reason.EXPIRED, entry.deliveryCount(), true);
-                continue;
+            handOut(target, entry, now);
+        }
+        if (filtered) {
+            for (QueueConsumers.State c : consumers.filteredWithCredit()) {
+                c.prepareFilter(ready, log::read);
+                while (c.credit > 0) {
+                    Entry entry = ready.takeMatching(c.cursor, c.judge);
+                    if (entry == null) {
+                        break;
+                    }
+                    handOut(c, entry, now);
+                }
             }
-            ByteBuffer payload;
-            try {
-                payload = log.read(entry.offset());
-            } catch (RuntimeException e) {
-                LOG.error("Queue '{}': cannot read message at offset {}; it is dropped", name, entry.offset(), e);
-                expiryByOffset.remove(entry.offset());
-                messageCount--;
-                continue;
-            }
-            int size = payload.remaining();
-            if (arguments.limitsBytes()) {
-                readyBytes -= size;
-            }
-            if (entry.firstAcquirer()) {
-                log.markDelivered(entry.offset());
-            }
-            target.credit--;
-            acquired.put(entry.offset(), new Acquired(target, entry.priority(), entry.deliveryCount(),
-                    entry.firstAcquirer(), entry.annotations(), size));
-            target.consumer.deliver(new QueueDelivery(entry.offset(), payload, entry.deliveryCount(),
-                    entry.firstAcquirer(), entry.annotations()));
         }
         browse();
         updateFull();
+    }
+
+    /** Gives {@code entry}, taken from the waiting messages, to {@code target} (or drops it when it expired). */
+    private void handOut(QueueConsumers.State target, Entry entry, long now) {
+        Long expiry = expiryByOffset.get(entry.offset());
+        if (expiry != null && expiry <= now) {
+            leave(entry.offset(), DeadLetters.Reason.EXPIRED, entry.deliveryCount(), true);
+            return;
+        }
+        ByteBuffer payload;
+        try {
+            payload = log.read(entry.offset());
+        } catch (RuntimeException e) {
+            LOG.error("Queue '{}': cannot read message at offset {}; it is dropped", name, entry.offset(), e);
+            expiryByOffset.remove(entry.offset());
+            messageCount--;
+            return;
+        }
+        int size = payload.remaining();
+        if (arguments.limitsBytes()) {
+            readyBytes -= size;
+        }
+        if (entry.firstAcquirer()) {
+            log.markDelivered(entry.offset());
+        }
+        target.credit--;
+        acquired.put(entry.offset(), new Acquired(target, entry.priority(), entry.deliveryCount(),
+                entry.firstAcquirer(), entry.annotations(), size, entry.tagHash()));
+        target.consumer.deliver(new QueueDelivery(entry.offset(), payload, entry.deliveryCount(),
+                entry.firstAcquirer(), entry.annotations()));
     }
 
     /** Browsers see copies of the waiting messages in offset order; nothing is acquired. */
@@ -550,6 +575,10 @@ public final class ClassicQueue implements MessageQueue, Scheduling {
                     break;
                 }
                 browser.browsedUpTo = next.offset();
+                if (browser.options.filter() != null
+                        && !FilterJudge.matches(browser.options.filter(), log.read(next.offset()))) {
+                    continue;
+                }
                 browser.credit--;
                 browser.consumer.deliver(new QueueDelivery(next.offset(), log.read(next.offset()),
                         next.deliveryCount(), next.firstAcquirer(), next.annotations()));
@@ -607,8 +636,8 @@ public final class ClassicQueue implements MessageQueue, Scheduling {
             return;
         }
         long now = System.currentTimeMillis();
-        schedule.releaseDue(now, (offset, priority) -> {
-            ready.addDue(offset, priority);
+        schedule.releaseDue(now, (offset, priority, tagHash) -> {
+            ready.addDue(offset, priority, tagHash);
             messageCount++;
             if (arguments.limitsBytes()) {
                 readyBytes += log.read(offset).remaining();
@@ -620,7 +649,7 @@ public final class ClassicQueue implements MessageQueue, Scheduling {
             if (expiry != null && expiry <= now) {
                 leave(d.offset, DeadLetters.Reason.EXPIRED, d.state.deliveryCount(), false);
             } else {
-                ready.addReturned(d.offset, d.priority, d.state);
+                ready.addReturned(d.offset, d.priority, d.tagHash, d.state);
                 if (arguments.limitsBytes()) {
                     readyBytes += log.read(d.offset).remaining();
                 }
@@ -676,10 +705,11 @@ public final class ClassicQueue implements MessageQueue, Scheduling {
     }
 
     private record Acquired(QueueConsumers.State holder, int priority, int deliveryCount, boolean firstAcquirer,
-            Map<String, Object> annotations, int sizeBytes) {
+            Map<String, Object> annotations, int sizeBytes, int tagHash) {
     }
 
-    private record Delayed(long dueMs, long offset, int priority, Returned state) implements Comparable<Delayed> {
+    private record Delayed(long dueMs, long offset, int priority, int tagHash, Returned state)
+            implements Comparable<Delayed> {
         @Override
         public int compareTo(Delayed o) {
             return dueMs != o.dueMs ? Long.compare(dueMs, o.dueMs) : Long.compare(offset, o.offset);

@@ -14,8 +14,10 @@ import java.util.Objects;
  *                     ignore it
  * @param consumerName a stream consumer's name ({@code wharf:consumer-name}): its last settled offset is stored
  *                     and it resumes after it; null for an anonymous consumer
+ * @param filter       which messages the consumer takes; null for all of them
  */
-public record ConsumerOptions(int priority, boolean browse, StreamOffset streamOffset, String consumerName) {
+public record ConsumerOptions(int priority, boolean browse, StreamOffset streamOffset, String consumerName,
+        ConsumerFilter filter) {
 
     public static final ConsumerOptions DEFAULT = new ConsumerOptions(0, false);
 
@@ -26,6 +28,16 @@ public record ConsumerOptions(int priority, boolean browse, StreamOffset streamO
     /** Options starting a stream consumer at {@code next} (the default). */
     public ConsumerOptions(int priority, boolean browse) {
         this(priority, browse, StreamOffset.NEXT);
+    }
+
+    /** Options of a consumer that takes every message. */
+    public ConsumerOptions(int priority, boolean browse, StreamOffset streamOffset, String consumerName) {
+        this(priority, browse, streamOffset, consumerName, null);
+    }
+
+    /** These options with {@code filter} (null: every message). */
+    public ConsumerOptions withFilter(ConsumerFilter filter) {
+        return new ConsumerOptions(priority, browse, streamOffset, consumerName, filter);
     }
 
     /** Options of an anonymous consumer. */

@@ -3,12 +3,14 @@ package io.wharf.store.queue;
 import java.util.NoSuchElementException;
 
 /**
- * A growable FIFO of {@code long} offsets in one primitive array: 8 bytes per waiting message, no object per
- * message, so a backlog of millions costs tens of megabytes, not gigabytes.
+ * A growable FIFO of {@code long} offsets in one primitive array, each with the message's tag hash in a parallel
+ * {@code int} array: 12 bytes per waiting message, no object per message, so a backlog of millions costs tens of
+ * megabytes, not gigabytes. The tag hash lets a filtered consumer pass over messages without reading them.
  */
 final class OffsetRing {
 
     private long[] items = new long[16];
+    private int[] tags = new int[16];
     private int head;
     private int size;
 
@@ -21,11 +23,52 @@ final class OffsetRing {
     }
 
     void addLast(long offset) {
+        addLast(offset, TagHash.NONE);
+    }
+
+    void addLast(long offset, int tagHash) {
         if (size == items.length) {
             grow();
         }
-        items[(head + size) & (items.length - 1)] = offset;
+        int slot = (head + size) & (items.length - 1);
+        items[slot] = offset;
+        tags[slot] = tagHash;
         size++;
+    }
+
+    /** The offset {@code index} places from the head (0 = head). */
+    long get(int index) {
+        return items[(head + index) & (items.length - 1)];
+    }
+
+    /** The tag hash of the message {@code index} places from the head. */
+    int tagAt(int index) {
+        return tags[(head + index) & (items.length - 1)];
+    }
+
+    /** The tag hash of the head. */
+    int peekFirstTag() {
+        if (size == 0) {
+            throw new NoSuchElementException();
+        }
+        return tags[head];
+    }
+
+    /** The index (from the head) of the smallest offset >= {@code offset}; {@link #size()} when there is none. */
+    int indexOfCeiling(long offset) {
+        int lo = 0;
+        int hi = size - 1;
+        int found = size;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (items[(head + mid) & (items.length - 1)] >= offset) {
+                found = mid;
+                hi = mid - 1;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return found;
     }
 
     long peekFirst() {
@@ -84,10 +127,14 @@ final class OffsetRing {
 
     private void grow() {
         long[] bigger = new long[items.length * 2];
+        int[] biggerTags = new int[items.length * 2];
         int firstPart = Math.min(size, items.length - head);
         System.arraycopy(items, head, bigger, 0, firstPart);
         System.arraycopy(items, 0, bigger, firstPart, size - firstPart);
+        System.arraycopy(tags, head, biggerTags, 0, firstPart);
+        System.arraycopy(tags, 0, biggerTags, firstPart, size - firstPart);
         items = bigger;
+        tags = biggerTags;
         head = 0;
     }
 }

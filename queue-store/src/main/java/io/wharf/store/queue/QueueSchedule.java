@@ -14,7 +14,7 @@ import java.util.concurrent.Executor;
  * restart rebuilds this index from record headers alone, and whatever fell due while the broker was down is
  * released at once.
  *
- * <p>Held: (due time, offset, message-id hash, priority) per message in {@link ScheduledMessages}; nothing else.
+ * <p>Held: (due time, offset, message-id hash, priority, tag hash) per message in {@link ScheduledMessages}; nothing else.
  * Confined to the queue's thread (classic queues; a stream keeps one for its scheduled messages, see
  * {@code StreamSchedule}).
  */
@@ -23,7 +23,7 @@ public final class QueueSchedule {
     /** Receives each message that fell due. */
     @FunctionalInterface
     public interface Release {
-        void due(long offset, int priority);
+        void due(long offset, int priority, int tagHash);
     }
 
     private final ScheduledMessages index = new ScheduledMessages();
@@ -56,13 +56,14 @@ public final class QueueSchedule {
     public void add(long offset, MessageHeader header, ByteBuffer payload) {
         String id = payload == null ? null : ids.messageId(payload);
         index.add(header.deliveryTimeMs(), offset, payload == null ? ScheduledMessages.UNKNOWN_HASH
-                : MessageIds.hash(id), header.priority());
+                : MessageIds.hash(id), header.priority(), header.tagHash());
         count = index.size();
     }
 
     /** Holds a message found at recovery; its id hash is computed only if a cancellation needs it. */
     public void recovered(long offset, MessageHeader header) {
-        index.add(header.deliveryTimeMs(), offset, ScheduledMessages.UNKNOWN_HASH, header.priority());
+        index.add(header.deliveryTimeMs(), offset, ScheduledMessages.UNKNOWN_HASH, header.priority(),
+                header.tagHash());
         count = index.size();
     }
 
@@ -83,7 +84,8 @@ public final class QueueSchedule {
         int released = 0;
         while (!index.isEmpty() && index.nextDueMs() <= nowMs) {
             int priority = index.firstPriority();
-            release.due(index.pollFirst(), priority);
+            int tagHash = index.firstTagHash();
+            release.due(index.pollFirst(), priority, tagHash);
             released++;
         }
         if (released > 0) {

@@ -10,8 +10,14 @@ import java.util.TreeMap;
  * messages that came back (released, failed) before never-delivered ones, each group in offset (arrival) order.
  * Never-delivered messages cost 8 bytes each ({@link OffsetRing}); only returned ones carry state.
  *
- * <p>Removal from the middle (expiry) is lazy: the offset is remembered and skipped when reached. Confined to the
- * queue's thread.
+ * <p>Removal from the middle (expiry, a filtered consumer taking a message further back) is lazy: the offset is
+ * remembered and skipped when reached. Confined to the queue's thread.
+ *
+ * <p>Every message keeps its tag hash beside its offset, so {@link #takeMatching} passes over messages a filtered
+ * consumer cannot want without reading them. A {@link Cursor} per filtered consumer remembers how far it has
+ * judged the never-delivered messages of each level; those never change, so each is judged at most once per
+ * consumer: over a consumer's life the scans cost O(messages) in total, plus O(log n) to find the cursor's place
+ * per call, plus the returned messages (usually few), which are judged again on every call.
  */
 final class ReadyMessages {
 
@@ -19,8 +25,42 @@ final class ReadyMessages {
     record Returned(int deliveryCount, boolean firstAcquirer, Map<String, Object> annotations) {
     }
 
-    /** One waiting message as handed out. */
-    record Entry(long offset, int priority, int deliveryCount, boolean firstAcquirer, Map<String, Object> annotations) {
+    /**
+     * One waiting message as handed out.
+     *
+     * @param fresh never delivered before (from the arrival-ordered part of its level)
+     */
+    record Entry(long offset, int priority, int deliveryCount, boolean firstAcquirer, Map<String, Object> annotations,
+            int tagHash, boolean fresh) {
+    }
+
+    /** How far one filtered consumer has judged the never-delivered messages of each level. */
+    static final class Cursor {
+        private final long[] judgedUpTo;
+
+        Cursor(ReadyMessages messages) {
+            judgedUpTo = new long[messages.levels.length];
+            java.util.Arrays.fill(judgedUpTo, -1);
+        }
+
+        /** True when the consumer already judged (and turned down) this never-delivered message. */
+        boolean judged(Entry entry) {
+            return entry.fresh() && entry.offset() <= judgedUpTo[entry.priority()];
+        }
+
+        /** Records a verdict on a never-delivered message at the head of its level. */
+        void judgedHead(Entry entry) {
+            if (entry.fresh() && entry.offset() > judgedUpTo[entry.priority()]) {
+                judgedUpTo[entry.priority()] = entry.offset();
+            }
+        }
+    }
+
+    /** A filter in its two stages: the tag hash (no read), then the message itself (read from the log). */
+    interface Judge {
+        boolean mayMatchTag(int tagHash);
+
+        boolean matches(long offset);
     }
 
     private static final Returned NEVER_DELIVERED = new Returned(0, true, Map.of());
@@ -51,7 +91,11 @@ final class ReadyMessages {
     }
 
     void addFresh(long offset, int priority) {
-        levels[level(priority)].fresh.addLast(offset);
+        addFresh(offset, priority, TagHash.NONE);
+    }
+
+    void addFresh(long offset, int priority, int tagHash) {
+        levels[level(priority)].fresh.addLast(offset, tagHash);
         size++;
     }
 
@@ -60,14 +104,77 @@ final class ReadyMessages {
      * wait behind a backlog published before its time), behind returned ones; due messages leave in the order they
      * fell due. Browsers do not see them (browsing walks offsets upward).
      */
-    void addDue(long offset, int priority) {
-        levels[level(priority)].due.addLast(offset);
+    void addDue(long offset, int priority, int tagHash) {
+        levels[level(priority)].due.addLast(offset, tagHash);
         size++;
     }
 
     void addReturned(long offset, int priority, Returned state) {
-        levels[level(priority)].returned.put(offset, new Stored(priority, state));
+        addReturned(offset, priority, TagHash.NONE, state);
+    }
+
+    void addReturned(long offset, int priority, int tagHash, Returned state) {
+        levels[level(priority)].returned.put(offset, new Stored(priority, tagHash, state));
         size++;
+    }
+
+    /**
+     * The first waiting message, in delivery order, that {@code judge} accepts, removed; null when none. Never-delivered
+     * messages the cursor has passed are not judged again; the cursor moves past every one judged now.
+     */
+    Entry takeMatching(Cursor cursor, Judge judge) {
+        for (int l = levels.length - 1; l >= 0; l--) {
+            Level level = levels[l];
+            for (Map.Entry<Long, Stored> e : level.returned.entrySet()) {
+                Stored s = e.getValue();
+                if (judge.mayMatchTag(s.tagHash) && judge.matches(e.getKey())) {
+                    level.returned.remove(e.getKey());
+                    size--;
+                    return new Entry(e.getKey(), s.priority, s.state.deliveryCount(), s.state.firstAcquirer(),
+                            s.state.annotations(), s.tagHash, false);
+                }
+            }
+            OffsetRing due = level.due;
+            for (int i = 0, n = due.size(); i < n; i++) {
+                long offset = due.get(i);
+                int tagHash = due.tagAt(i);
+                if (removed.contains(offset) || !judge.mayMatchTag(tagHash) || !judge.matches(offset)) {
+                    continue;
+                }
+                if (i == 0) {
+                    due.pollFirst();
+                } else {
+                    removed.add(offset);
+                }
+                size--;
+                return new Entry(offset, l, 0, true, Map.of(), tagHash, false);
+            }
+            OffsetRing fresh = level.fresh;
+            int freshCount = fresh.size();
+            for (int i = fresh.indexOfCeiling(cursor.judgedUpTo[l] + 1); i < freshCount; i++) {
+                long offset = fresh.get(i);
+                int tagHash = fresh.tagAt(i);
+                // The tag first: an int compare passes over most messages before any lookup or read.
+                if (!judge.mayMatchTag(tagHash)) {
+                    cursor.judgedUpTo[l] = offset;
+                    continue;
+                }
+                if (removed.contains(offset)) {
+                    continue;
+                }
+                cursor.judgedUpTo[l] = offset;
+                if (judge.matches(offset)) {
+                    if (i == 0) {
+                        fresh.pollFirst();
+                    } else {
+                        removed.add(offset);
+                    }
+                    size--;
+                    return new Entry(offset, l, 0, true, Map.of(), tagHash, true);
+                }
+            }
+        }
+        return null;
     }
 
     /** The next message to deliver, removed; null when none. */
@@ -128,7 +235,7 @@ final class ReadyMessages {
                 long candidate = level.fresh.ceiling(from);
                 if (candidate < 0 || !removed.contains(candidate)) {
                     if (candidate >= 0 && (best == null || candidate < best.offset())) {
-                        best = new Entry(candidate, l, 0, true, Map.of());
+                        best = new Entry(candidate, l, 0, true, Map.of(), TagHash.NONE, true);
                     }
                     break;
                 }
@@ -138,7 +245,7 @@ final class ReadyMessages {
             if (returned != null && (best == null || returned.getKey() < best.offset())) {
                 Stored s = returned.getValue();
                 best = new Entry(returned.getKey(), s.priority, s.state.deliveryCount(), s.state.firstAcquirer(),
-                        s.state.annotations());
+                        s.state.annotations(), s.tagHash, false);
             }
         }
         return best;
@@ -171,7 +278,7 @@ final class ReadyMessages {
         return n == all.length ? all : java.util.Arrays.copyOf(all, n);
     }
 
-    private record Stored(int priority, Returned state) {
+    private record Stored(int priority, int tagHash, Returned state) {
     }
 
     private static final class Level {
@@ -185,7 +292,7 @@ final class ReadyMessages {
                 Map.Entry<Long, Stored> first = take ? returned.pollFirstEntry() : returned.firstEntry();
                 Stored s = first.getValue();
                 return new Entry(first.getKey(), s.priority, s.state.deliveryCount(), s.state.firstAcquirer(),
-                        s.state.annotations());
+                        s.state.annotations(), s.tagHash, false);
             }
             while (!due.isEmpty()) {
                 long offset = due.peekFirst();
@@ -193,10 +300,12 @@ final class ReadyMessages {
                     due.pollFirst();
                     continue;
                 }
+                int tagHash = due.peekFirstTag();
                 if (take) {
                     due.pollFirst();
                 }
-                return new Entry(offset, level, NEVER_DELIVERED.deliveryCount(), true, Map.of());
+                // Not "fresh": its offset may lie below a filtered consumer's cursor, which must judge it anyway.
+                return new Entry(offset, level, NEVER_DELIVERED.deliveryCount(), true, Map.of(), tagHash, false);
             }
             while (!fresh.isEmpty()) {
                 long offset = fresh.peekFirst();
@@ -204,10 +313,11 @@ final class ReadyMessages {
                     fresh.pollFirst();
                     continue;
                 }
+                int tagHash = fresh.peekFirstTag();
                 if (take) {
                     fresh.pollFirst();
                 }
-                return new Entry(offset, level, NEVER_DELIVERED.deliveryCount(), true, Map.of());
+                return new Entry(offset, level, NEVER_DELIVERED.deliveryCount(), true, Map.of(), tagHash, true);
             }
             return null;
         }

@@ -9,7 +9,7 @@ import java.util.Arrays;
  * million fit in a few hundred megabytes. The payload stays in the queue's log.
  *
  * <pre>
- *   slot i:   dueMs[i] (long)   offset[i] (long)   idHash[i] (int)   priority[i] (byte)
+ *   slot i:   dueMs[i] (long)   offset[i] (long)   idHash[i] (int)   priority[i] (byte)   tagHash[i] (int)
  *   heap:     parent (i - 1) / 2, children 2i + 1, 2i + 2; slot 0 is the earliest (due, offset)
  * </pre>
  *
@@ -34,6 +34,7 @@ final class ScheduledMessages {
     private long[] offsets = new long[INITIAL_CAPACITY];
     private int[] idHashes = new int[INITIAL_CAPACITY];
     private byte[] priorities = new byte[INITIAL_CAPACITY];
+    private int[] tagHashes = new int[INITIAL_CAPACITY];
     private int size;
 
     int size() {
@@ -45,6 +46,10 @@ final class ScheduledMessages {
     }
 
     void add(long due, long offset, int idHash, int priority) {
+        add(due, offset, idHash, priority, TagHash.NONE);
+    }
+
+    void add(long due, long offset, int idHash, int priority, int tagHash) {
         if (size == dueMs.length) {
             resize(size * 2);
         }
@@ -52,6 +57,7 @@ final class ScheduledMessages {
         offsets[size] = offset;
         idHashes[size] = idHash;
         priorities[size] = (byte) priority;
+        tagHashes[size] = tagHash;
         siftUp(size++);
     }
 
@@ -63,6 +69,11 @@ final class ScheduledMessages {
     /** The AMQP priority (0..255) of the earliest entry; call only when not empty. */
     int firstPriority() {
         return priorities[0] & 0xFF;
+    }
+
+    /** The filter tag hash ({@link TagHash}) of the earliest entry; call only when not empty. */
+    int firstTagHash() {
+        return tagHashes[0];
     }
 
     /** Removes the earliest entry and returns its offset; call only when not empty. */
@@ -149,13 +160,14 @@ final class ScheduledMessages {
         offsets = new long[INITIAL_CAPACITY];
         idHashes = new int[INITIAL_CAPACITY];
         priorities = new byte[INITIAL_CAPACITY];
+        tagHashes = new int[INITIAL_CAPACITY];
         size = 0;
         return all;
     }
 
     /** Heap bytes held by the arrays (for tests and the benchmark's accounting). */
     long capacityBytes() {
-        return (long) dueMs.length * 21;
+        return (long) dueMs.length * 25;
     }
 
     private void removeAt(int slot) {
@@ -179,6 +191,7 @@ final class ScheduledMessages {
         offsets = Arrays.copyOf(offsets, capacity);
         idHashes = Arrays.copyOf(idHashes, capacity);
         priorities = Arrays.copyOf(priorities, capacity);
+        tagHashes = Arrays.copyOf(tagHashes, capacity);
     }
 
     private boolean less(int a, int b) {
@@ -216,6 +229,7 @@ final class ScheduledMessages {
         offsets[to] = offsets[from];
         idHashes[to] = idHashes[from];
         priorities[to] = priorities[from];
+        tagHashes[to] = tagHashes[from];
     }
 
     private void swap(int a, int b) {
@@ -231,5 +245,8 @@ final class ScheduledMessages {
         byte p = priorities[a];
         priorities[a] = priorities[b];
         priorities[b] = p;
+        int t = tagHashes[a];
+        tagHashes[a] = tagHashes[b];
+        tagHashes[b] = t;
     }
 }

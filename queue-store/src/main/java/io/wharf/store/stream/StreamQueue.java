@@ -2,6 +2,7 @@ package io.wharf.store.stream;
 
 import io.wharf.store.log.CorruptRecordException;
 import io.wharf.store.log.SegmentedLog;
+import io.wharf.store.queue.ConsumerFilter;
 import io.wharf.store.queue.ConsumerOptions;
 import io.wharf.store.queue.MessageHeader;
 import io.wharf.store.queue.MessageIds;
@@ -77,12 +78,15 @@ public final class StreamQueue implements MessageQueue, Scheduling {
     /** One consumer's place in the stream. */
     private static final class Reader {
         final String name;
+        /** Null: every message. */
+        final ConsumerFilter filter;
         long position;
         int credit;
 
-        Reader(String name, long position) {
+        Reader(String name, long position, ConsumerFilter filter) {
             this.name = name;
             this.position = position;
+            this.filter = filter;
         }
     }
 
@@ -238,7 +242,7 @@ public final class StreamQueue implements MessageQueue, Scheduling {
             long position = settled != null
                     ? Math.max(log.startOffset(), Math.min(settled + 1, log.nextOffset()))
                     : startPosition(options.streamOffset());
-            readers.put(consumer, new Reader(consumerName, position));
+            readers.put(consumer, new Reader(consumerName, position, options.filter()));
             consumerCount = readers.size();
         });
     }
@@ -367,6 +371,13 @@ public final class StreamQueue implements MessageQueue, Scheduling {
     private void deliver(QueueConsumer consumer, Reader reader) {
         long end = log.nextOffset();
         while (reader.credit > 0 && reader.position < end) {
+            if (reader.filter != null && reader.filter.tagHashes() != null) {
+                // Record headers and chunk summaries only: payloads with other tags are never read.
+                reader.position = log.nextWithTag(reader.position, end, reader.filter.tagHashes());
+                if (reader.position >= end) {
+                    break;
+                }
+            }
             long offset = reader.position;
             ByteBuffer payload;
             try {
@@ -390,8 +401,20 @@ public final class StreamQueue implements MessageQueue, Scheduling {
                 continue;
             }
             reader.position = offset + 1;
+            if (reader.filter != null && !matches(reader.filter, payload)) {
+                continue;
+            }
             reader.credit--;
             consumer.deliver(new QueueDelivery(offset, payload, 0, true, Map.of(OFFSET_ANNOTATION, offset)));
+        }
+    }
+
+    /** The filter's verdict; one that throws despite its contract says no. */
+    private static boolean matches(ConsumerFilter filter, ByteBuffer payload) {
+        try {
+            return filter.matches(payload.asReadOnlyBuffer());
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

@@ -136,9 +136,9 @@ final class StreamSchedule {
         if (closed) {
             return;
         }
-        schedule.releaseDue(System.currentTimeMillis(), (offset, priority) -> {
+        schedule.releaseDue(System.currentTimeMillis(), (offset, priority, tagHash) -> {
             MessageHeader stored = log.header(offset);
-            MessageHeader now = stored == null ? new MessageHeader(0, 0, priority, 0, true)
+            MessageHeader now = stored == null ? new MessageHeader(0, 0, priority, tagHash, true)
                     : new MessageHeader(stored.expiryTimeMs(), 0, stored.priority(), stored.tagHash(),
                             stored.durable());
             ByteBuffer payload;

@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * The time index of a queue's scheduled messages: which stored messages become visible when. A binary min-heap
- * ordered by (due time, offset) over four parallel primitive arrays, so a scheduled message costs 21 bytes of
- * heap (about 28 with the arrays' growth slack on average, 42 at worst just after a doubling) and no object: ten
+ * ordered by (due time, offset) over five parallel primitive arrays, so a scheduled message costs 25 bytes of
+ * heap (about 33 with the arrays' growth slack on average, 50 at worst just after a doubling) and no object: ten
  * million fit in a few hundred megabytes. The payload stays in the queue's log.
  *
  * <pre>

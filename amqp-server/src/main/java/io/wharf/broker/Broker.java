@@ -7,8 +7,13 @@ import io.wharf.amqp.sasl.SaslAuthenticator;
 import io.wharf.amqp.server.AmqpServer;
 import io.wharf.broker.config.BrokerConfig;
 import io.wharf.broker.plugin.PluginHost;
-import io.wharf.broker.security.ConfiguredUsers;
+import io.wharf.broker.security.AccessControl;
+import io.wharf.broker.security.ConnectionLimits;
+import io.wharf.broker.security.Security;
+import io.wharf.broker.security.StoredUsers;
+import io.wharf.broker.security.TlsContexts;
 import io.wharf.plugin.UserAdmin;
+import io.wharf.store.meta.UserStore;
 import io.wharf.exchange.Topology;
 import io.wharf.store.DiskQueueStorage;
 import io.wharf.store.DiskSpace;
@@ -60,7 +65,8 @@ public final class Broker implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final ExecutorService hashing;
     private final PluginHost plugins;
-    private final UserAdmin users;
+    private final StoredUsers users;
+    private final UserStore userStore;
     private final AmqpServer server;
     private boolean closed;
 
@@ -73,7 +79,7 @@ public final class Broker implements AutoCloseable {
         storage = new DiskQueueStorage(config.dataDir(),
                 LogConfig.defaults().withSegmentSizeBytes(config.store().segmentSizeBytes()), logWriter, metadata);
         queueThreads = new QueueThreads(cores);
-        vhosts = new VirtualHostRegistry(queueThreads, storage, config.queues());
+        vhosts = new VirtualHostRegistry(queueThreads, storage, config.queues(), config.limits().maxQueuesPerVhost());
         List<QueueDefinition> durable = storage.recoverableQueues();
         vhosts.recover(config.vhosts(), metadata.vhosts(), durable, metadata.exchanges(), metadata.bindings());
         if (!durable.isEmpty()) {
@@ -99,7 +105,8 @@ public final class Broker implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        users = new ConfiguredUsers(config.auth());
+        userStore = UserStore.open(config.dataDir());
+        users = StoredUsers.open(userStore, config.auth());
         plugins = PluginHost.start(config.plugins(), VERSION, users, Broker.class.getClassLoader());
         EngineContext context = new EngineContext(
                 config.amqp(),
@@ -110,9 +117,15 @@ public final class Broker implements AutoCloseable {
                 openProperties(config),
                 new Symbol[] {Symbol.valueOf("ANONYMOUS-RELAY"), Symbol.valueOf("LINK_PAIR_V1_0"),
                         Symbol.valueOf("SHARED-SUBS")},
-                new AtomicLong());
-        server = AmqpServer.start(context, config.amqp().host(), config.amqp().port());
+                new AtomicLong(),
+                new Security(new AccessControl(users), new ConnectionLimits(config.limits()), config.limits()));
+        boolean tls = config.tls().enabled() && config.tls().amqpPort() >= 0;
+        server = AmqpServer.start(context, config.amqp().host(), config.amqp().port(),
+                config.tls().amqpPort(), tls ? TlsContexts.server(config.tls()) : null);
         LOG.info("Wharf {} listening for AMQP on {}:{}", VERSION, config.amqp().host(), server.port());
+        if (tls) {
+            LOG.info("Wharf listening for AMQPS on {}:{}", config.amqp().host(), server.tlsPort());
+        }
     }
 
     /** Starts a broker; returns once it accepts connections. */
@@ -133,6 +146,11 @@ public final class Broker implements AutoCloseable {
     /** The bound AMQP port (the real one when configured as 0). */
     public int amqpPort() {
         return server.port();
+    }
+
+    /** The bound AMQPS port, or -1 when TLS is off. */
+    public int amqpsPort() {
+        return server.tlsPort();
     }
 
     /** The broker's users and permissions. */
@@ -179,6 +197,11 @@ public final class Broker implements AutoCloseable {
         queueThreads.close();
         logWriter.close();
         storage.close();
+        try {
+            userStore.close();
+        } catch (Exception e) {
+            LOG.warn("User store did not close cleanly", e);
+        }
         hashing.shutdownNow();
         LOG.info("Wharf stopped");
     }

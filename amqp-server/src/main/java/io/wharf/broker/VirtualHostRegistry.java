@@ -35,8 +35,11 @@ final class VirtualHostRegistry implements VirtualHosts {
     private final DiskQueueStorage storage;
     private final MetadataTopologyStore topologyStore;
     private final QueuesConfig queuesConfig;
+    private final int maxQueuesPerVhost;
 
-    VirtualHostRegistry(QueueThreads threads, DiskQueueStorage storage, QueuesConfig queuesConfig) {
+    VirtualHostRegistry(QueueThreads threads, DiskQueueStorage storage, QueuesConfig queuesConfig,
+            int maxQueuesPerVhost) {
+        this.maxQueuesPerVhost = maxQueuesPerVhost;
         this.threads = threads;
         this.storage = storage;
         this.topologyStore = new MetadataTopologyStore(storage);
@@ -103,6 +106,7 @@ final class VirtualHostRegistry implements VirtualHosts {
     private VirtualHost newVhost(String name) {
         QueueRegistry queues = new QueueRegistry(name, threads, storage.forVhost(name));
         queues.autoCreateArguments(queuesConfig::argumentsFor);
+        queues.maxQueues(maxQueuesPerVhost);
         Topology topology = new Topology(name, queues, topologyStore, queuesConfig.autoCreate());
         // Before any queue exists, so recovered queues dead-letter through this vhost's exchanges too.
         queues.deadLetters(new DeadLetterRouter(topology));

@@ -8,6 +8,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.wharf.amqp.management.ManagementApi;
 import io.wharf.amqp.sasl.SaslAuthenticator;
 import io.wharf.plugin.ConnectionInfo;
+import io.wharf.store.queue.QueueLimitException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -77,6 +78,10 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean channelClosing;
     private volatile boolean cleanedUp;
     private ScheduledFuture<?> tickTask;
+    /** Whether the open was admitted and counted in the connection limits (uncounted at clean-up). */
+    private boolean admitted;
+    /** The CN of a verified TLS client certificate, for SASL EXTERNAL; null without one. */
+    private String certificateName;
 
     /**
      * @param saslLayer true when the client opened with the SASL protocol header; false for a bare AMQP header
@@ -149,6 +154,16 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         return exclusiveQueues.contains(queueName) || temporaryQueues.contains(queueName);
     }
 
+    /** The authenticated user (anonymous for SASL ANONYMOUS and bare AMQP). */
+    String user() {
+        return user;
+    }
+
+    /** The name of the connection's virtual host. */
+    String vhostName() {
+        return vhost;
+    }
+
     String connectionId() {
         return info == null ? "(not open)" : info.id();
     }
@@ -164,7 +179,8 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         if (saslLayer) {
             Sasl sasl = transport.sasl();
             sasl.server();
-            sasl.setMechanisms(context.authenticator().mechanisms());
+            certificateName = ConnectionAdmission.certificateName(ctx.channel());
+            sasl.setMechanisms(context.authenticator().mechanisms(certificateName != null));
             sasl.setListener(new SaslServer());
         } else {
             user = SaslAuthenticator.ANONYMOUS_USER;
@@ -177,6 +193,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         // its open is closed too (proton-j then fails the SASL exchange and writes open + close itself). The first
         // tick runs after the header bytes the header check hands over, so the silence is measured from them.
         ctx.executor().execute(this::tick);
+        ConnectionAdmission.handshakeDeadline(ctx, context, () -> info == null && !cleanedUp);
     }
 
     @Override
@@ -396,16 +413,21 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         connection.setProperties(context.openProperties());
         connection.setOfferedCapabilities(context.offeredCapabilities());
         host = context.vhosts().get(vhost);
-        if (host == null) {
+        ErrorCondition refusal = host == null
+                ? new ErrorCondition(AmqpError.NOT_FOUND, "virtual host '" + vhost + "' does not exist")
+                : ConnectionAdmission.admit(context, user, vhost);
+        if (refusal != null) {
+            host = null;
             // The open is answered only to carry the close; this property tells the client so (AMQP 2.4.1), and
             // clients then fail their connect with the close's error.
             Map<Symbol, Object> refused = new HashMap<>(context.openProperties());
             refused.put(CONNECTION_ESTABLISHMENT_FAILED, Boolean.TRUE);
             connection.setProperties(refused);
             connection.open();
-            failConnection(AmqpError.NOT_FOUND, "virtual host '" + vhost + "' does not exist");
+            failConnection(refusal.getCondition(), refusal.getDescription());
             return;
         }
+        admitted = true;
         connection.open();
         info = new ConnectionInfo("conn-" + context.connectionIds().incrementAndGet(),
                 String.valueOf(ctx.channel().remoteAddress()), user, vhost, connection.getRemoteContainer());
@@ -452,6 +474,21 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
             // The connection was refused at open and is closing: its links get nothing.
             return;
         }
+        String denied = LinkPermissions.attach(this, link);
+        if (denied != null) {
+            refuse(link, AmqpError.UNAUTHORIZED_ACCESS, denied);
+            return;
+        }
+        try {
+            attach(link);
+        } catch (QueueLimitException e) {
+            if (link.getLocalState() == EndpointState.UNINITIALIZED) {
+                refuse(link, AmqpError.RESOURCE_LIMIT_EXCEEDED, e.getMessage());
+            }
+        }
+    }
+
+    private void attach(Link link) {
         if (ManagementLinkPair.isManagementLink(link)) {
             ManagementLinkPair.attach(this, link);
             return;
@@ -560,6 +597,9 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
                 host.topology().deleteQueue(queue);
             }
         }
+        if (admitted) {
+            context.security().connections().closed(user, vhost);
+        }
         if (info != null) {
             context.events().connectionClosed(info);
             LOG.debug("Connection {} closed", info.id());
@@ -577,7 +617,8 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
             sasl.recv(response, 0, response.length);
             InetAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress isa
                     ? isa.getAddress() : null;
-            context.authenticator().authenticate(mechanism, response, remote).whenComplete((name, error) ->
+            context.authenticator().authenticate(mechanism, response, remote, certificateName)
+                    .whenComplete((name, error) ->
                     ctx.executor().execute(() -> {
                         if (name != null && error == null) {
                             user = name;

@@ -1,6 +1,7 @@
 package io.wharf.amqp.engine;
 
 import io.wharf.amqp.management.ManagementApi;
+import io.wharf.amqp.management.ManagementPermissions;
 import io.wharf.amqp.management.ManagementRequest;
 import io.wharf.amqp.management.ManagementResponse;
 import java.nio.BufferOverflowException;
@@ -147,6 +148,12 @@ final class ManagementLinkPair {
             request = new ManagementRequest(message.getMessageId(), message.getSubject(), message.getAddress(), body);
         } catch (RuntimeException e) {
             respond(message.getMessageId(), new ManagementResponse(400, "malformed management request: " + e));
+            return;
+        }
+        String denied = ManagementPermissions.check(connection.context().security().access(), connection.user(),
+                connection.vhostName(), request);
+        if (denied != null) {
+            respond(request.messageId(), ManagementResponse.error(403, denied));
             return;
         }
         ManagementApi api = connection.managementApi();

@@ -180,6 +180,11 @@ final class ProducerLink {
         }
         PublishTarget to = target;
         if (to == null) {
+            String denied = LinkPermissions.relay(connection, view);
+            if (denied != null) {
+                settleRejected(delivery, presettled, AmqpError.UNAUTHORIZED_ACCESS, denied);
+                return;
+            }
             Resolution resolution = connection.vhost().addresses().forMessage(view);
             if (!resolution.ok()) {
                 settleRejected(delivery, presettled, resolution.errorCondition(), resolution.error());

@@ -106,6 +106,8 @@ final class SubscriptionConsumers {
                 case INTERNAL -> AmqpError.INTERNAL_ERROR;
             };
             AmqpConnectionHandler.refuse(sender, condition, "cannot subscribe: " + t.getMessage());
+        } else if (cause instanceof io.wharf.store.queue.QueueLimitException) {
+            AmqpConnectionHandler.refuse(sender, AmqpError.RESOURCE_LIMIT_EXCEEDED, cause.getMessage());
         } else {
             AmqpConnectionHandler.refuse(sender, AmqpError.INTERNAL_ERROR, "cannot subscribe: " + cause);
         }

@@ -29,6 +29,7 @@ public final class QueueRegistry {
     private final QueueStorage storage;
     private volatile DeadLetters deadLetters = DeadLetters.DROP;
     private volatile Function<String, Map<String, Object>> autoCreateArguments = name -> Map.of();
+    private volatile int maxQueues;
 
     /**
      * @param threads where the queues run
@@ -56,6 +57,20 @@ public final class QueueRegistry {
      */
     public void deadLetters(DeadLetters deadLetters) {
         this.deadLetters = deadLetters;
+    }
+
+    /** At most this many queues may be created (0: no limit); queues recovered at start are not refused. */
+    public void maxQueues(int maxQueues) {
+        this.maxQueues = maxQueues;
+    }
+
+    /** Refuses a new queue past {@link #maxQueues}; racing creators may pass it by a few, never by many. */
+    private void checkLimit(String name) {
+        int max = maxQueues;
+        if (max > 0 && queues.size() >= max) {
+            throw new QueueLimitException("cannot create queue '" + name + "': vhost '" + vhost + "' has reached "
+                    + "its limit of " + max + " queues (limits.max-queues-per-vhost)");
+        }
     }
 
     public String vhost() {
@@ -101,6 +116,7 @@ public final class QueueRegistry {
         if (existing != null) {
             return new Declared(existing, false);
         }
+        checkLimit(definition.name());
         boolean[] created = {false};
         MessageQueue queue = queues.computeIfAbsent(definition.name(), n -> {
             created[0] = true;
@@ -147,6 +163,7 @@ public final class QueueRegistry {
     public MessageQueue createTemporary() {
         QueueDefinition definition = new QueueDefinition(vhost, "amq.gen-" + UUID.randomUUID(), "classic",
                 false, true, false, Map.of());
+        checkLimit(definition.name());
         return queues.computeIfAbsent(definition.name(), n -> newQueue(definition));
     }
 

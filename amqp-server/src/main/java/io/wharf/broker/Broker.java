@@ -106,7 +106,7 @@ public final class Broker implements AutoCloseable {
             return t;
         });
         userStore = UserStore.open(config.dataDir());
-        users = StoredUsers.open(userStore, config.auth());
+        users = StoredUsers.open(userStore, config.auth(), config.vhosts());
         plugins = PluginHost.start(config.plugins(), VERSION, users, Broker.class.getClassLoader());
         EngineContext context = new EngineContext(
                 config.amqp(),

@@ -157,9 +157,14 @@ final class ManagementLinkPair {
             return;
         }
         ManagementApi api = connection.managementApi();
-        api.handle(request, connection::exclusiveQueueDeclared).whenComplete((response, error) ->
-                connection.runOnLoop(() -> respond(request.messageId(), error == null ? response
-                        : new ManagementResponse(500, "internal error: " + error))));
+        String user = connection.user();
+        api.handle(request, connection::exclusiveQueueDeclared).whenComplete((response, error) -> {
+            if (error == null) {
+                ManagementPermissions.created(connection.context().security().access(), user, request, response);
+            }
+            connection.runOnLoop(() -> respond(request.messageId(), error == null ? response
+                        : new ManagementResponse(500, "internal error: " + error)));
+        });
     }
 
     private void respond(Object correlationId, ManagementResponse response) {

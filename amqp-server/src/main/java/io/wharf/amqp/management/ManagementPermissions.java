@@ -80,6 +80,24 @@ public final class ManagementPermissions {
         return null;
     }
 
+    /**
+     * After a request succeeded: the creator of a vhost ({@code PUT /vhosts/:name} answered 201) gets full
+     * permissions in it, as in RabbitMQ. Runs where the response completed (off the event loop for vhosts).
+     */
+    public static void created(AccessControl access, String user, ManagementRequest request,
+            ManagementResponse response) {
+        String target = request.target();
+        if (response.status() == 201 && "PUT".equals(request.method()) && target != null
+                && target.startsWith("/vhosts/") && target.indexOf('/', "/vhosts/".length()) < 0) {
+            try {
+                access.grantAll(user, BindingLocation.decode(target.substring("/vhosts/".length())));
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(ManagementPermissions.class)
+                        .warn("Permissions of user '{}' in the vhost it created were not stored", user, e);
+            }
+        }
+    }
+
     private static String binding(AccessControl access, String user, String vhost, Object source,
             Object destination, String destinationKind) {
         if (!(source instanceof String from) || !(destination instanceof String to)) {

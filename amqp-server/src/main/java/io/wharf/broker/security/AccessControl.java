@@ -53,6 +53,16 @@ public final class AccessControl {
         return unrestricted(user) || users.permission(user, vhost) != null;
     }
 
+    /**
+     * Gives {@code user} full permissions ({@code .*}) in {@code vhost}: what the creator of a vhost gets, as in
+     * RabbitMQ. Writes the user store: not on an event loop.
+     */
+    public void grantAll(String user, String vhost) {
+        if (!unrestricted(user) && users.user(user).isPresent()) {
+            users.setPermission(new UserAdmin.Permission(user, vhost, ".*", ".*", ".*"));
+        }
+    }
+
     /** Whether {@code user} carries the administrator tag (or is unrestricted). */
     public boolean administrator(String user) {
         return unrestricted(user)

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * permission checks read maps and never the database. Writes go to the database first, then to the maps.
  *
  * <p>Seeding: the users of {@code auth.users} in wharf.yaml are copied in on the <em>first</em> start of a data
- * directory only (administrator tag, {@code .*} permissions on vhost {@code /}), as RabbitMQ seeds its default
+ * directory only (administrator tag, {@code .*} permissions on {@code /} and every vhost of {@code vhosts} in
+ * wharf.yaml), as RabbitMQ seeds its default
  * user on first boot. Later edits of {@code auth.users} do not touch the stored users: users deleted or changed
  * through management stay so across restarts. To reseed, start with an empty data directory.
  */
@@ -47,12 +48,14 @@ public final class StoredUsers implements UserAdmin {
     }
 
     /** Loads the stored users, seeding them from {@code auth.users} when this data directory never was. */
-    public static StoredUsers open(UserStore store, AuthConfig auth) throws SQLException {
+    public static StoredUsers open(UserStore store, AuthConfig auth, List<String> vhosts) throws SQLException {
         boolean seeded = store.seedOnce(s -> {
             for (UserConfig user : auth.users()) {
                 s.putUser(new StoredUser(user.name(), user.passwordHash(), Set.of(ADMINISTRATOR),
                         user.loopbackOnly()));
-                s.putPermission(new StoredPermission(user.name(), "/", ".*", ".*", ".*"));
+                for (String vhost : vhosts) {
+                    s.putPermission(new StoredPermission(user.name(), vhost, ".*", ".*", ".*"));
+                }
             }
         });
         if (seeded) {

@@ -78,6 +78,8 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean channelClosing;
     private volatile boolean cleanedUp;
     private ScheduledFuture<?> tickTask;
+    /** Sessions the peer has begun and not ended, held to amqp.channel-max. */
+    private int sessionsOpen;
     /** Whether the open was admitted and counted in the connection limits (uncounted at clean-up). */
     private boolean admitted;
     /** The CN of a verified TLS client certificate, for SASL EXTERNAL; null without one. */
@@ -212,7 +214,16 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
                 tail.limit(tail.position() + n);
                 in.readBytes(tail);
                 tail.limit(limit);
-                transport.process();
+                try {
+                    transport.process();
+                } catch (RuntimeException malformed) {
+                    // proton-j's frame parser throws plain runtime exceptions (buffer underflow, class cast) on
+                    // some malformed frames instead of a TransportException: a decode error, not ours.
+                    LOG.info("Connection {} from {}: malformed frame: {}", connectionId(),
+                            ctx.channel().remoteAddress(), malformed.toString());
+                    failConnection(AmqpError.DECODE_ERROR, "malformed frame: " + malformed);
+                    break;
+                }
                 processEvents();
             }
         } catch (TransportException e) {
@@ -447,10 +458,17 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onSessionOpen(Session session) {
+        // proton-j does not hold a peer to the channel-max it was given: count the sessions here.
+        if (++sessionsOpen > context.amqp().channelMax() + 1) {
+            failConnection(ConnectionError.FRAMING_ERROR, "more sessions than channel-max " + context.amqp().channelMax()
+                    + " allows (amqp.channel-max)");
+            return;
+        }
         session.open();
     }
 
     private void onSessionClose(Session session) {
+        sessionsOpen--;
         // proton-j raises no link events when a whole session ends: detach its links here.
         for (ConsumerLink consumer : new ArrayList<>(consumers)) {
             if (consumer.link().getSession() == session) {

@@ -216,9 +216,12 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
                 tail.limit(limit);
                 try {
                     transport.process();
-                } catch (RuntimeException malformed) {
+                } catch (TransportException e) {
+                    throw e;
+                } catch (RuntimeException | StackOverflowError malformed) {
                     // proton-j's frame parser throws plain runtime exceptions (buffer underflow, class cast) on
-                    // some malformed frames instead of a TransportException: a decode error, not ours.
+                    // some malformed frames instead of a TransportException, and recurses on nested types: a
+                    // decode error, not ours.
                     LOG.info("Connection {} from {}: malformed frame: {}", connectionId(),
                             ctx.channel().remoteAddress(), malformed.toString());
                     failConnection(AmqpError.DECODE_ERROR, "malformed frame: " + malformed);

@@ -112,7 +112,10 @@ class LiveFuzzIT {
             List<String> leaked;
             synchronized (leaks) {
                 leaked = leaks.list.stream().map(ILoggingEvent::getFormattedMessage)
-                        .filter(m -> m.contains("LEAK")).toList();
+                        .filter(m -> m.contains("LEAK"))
+                        // The detector is JVM-wide: the protonj2 client of this and earlier tests in the same JVM
+                        // leaks its own read buffers now and then (TcpTransport); those are not the broker's.
+                        .filter(m -> !m.contains("org.apache.qpid.protonj2")).toList();
             }
             assertTrue(leaked.isEmpty(), "buffers leaked: " + leaked);
         } finally {

@@ -463,8 +463,8 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
     private void onSessionOpen(Session session) {
         // proton-j does not hold a peer to the channel-max it was given: count the sessions here.
         if (++sessionsOpen > context.amqp().channelMax() + 1) {
-            failConnection(ConnectionError.FRAMING_ERROR, "more sessions than channel-max " + context.amqp().channelMax()
-                    + " allows (amqp.channel-max)");
+            failConnection(ConnectionError.FRAMING_ERROR, "more sessions than channel-max "
+                    + context.amqp().channelMax() + " allows (amqp.channel-max)");
             return;
         }
         session.open();

@@ -58,7 +58,8 @@ public final class FrameMutator {
                         frame[10] = (byte) (random.nextBoolean() ? 0x10 + random.nextInt(0x09) : random.nextInt(256));
                     }
                 }
-                case DEEP_NESTING -> chunks.add(at, nested(random.nextInt(4) == 0 ? 20_000 : 1 + random.nextInt(5_000)));
+                case DEEP_NESTING -> chunks.add(at,
+                        nested(random.nextInt(4) == 0 ? 20_000 : 1 + random.nextInt(5_000)));
                 case HUGE_LENGTH -> chunks.set(at, hugeLength(frame));
                 case REORDER -> {
                     int other = frameIndex(chunks);

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class StoredUsers implements UserAdmin {
 
     private static final Logger LOG = LoggerFactory.getLogger(StoredUsers.class);
-    private static final Set<String> KNOWN_TAGS = Set.of(ADMINISTRATOR, "management", "monitoring", "policymaker");
+    /** Tags are free-form as in RabbitMQ (administrator, management, monitoring, policymaker, ...): one word. */
+    private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     private record Entry(User user, String passwordHash) {
     }
@@ -101,7 +102,7 @@ public final class StoredUsers implements UserAdmin {
      * {@inheritDoc}
      *
      * @throws IllegalArgumentException for an empty name, the reserved name {@code anonymous} (what SASL ANONYMOUS
-     *                                  logins run as) or an unknown tag
+     *                                  logins run as) or a tag that is not one word
      */
     @Override
     public synchronized void putUser(String name, char[] password, Set<String> tags) {
@@ -112,8 +113,8 @@ public final class StoredUsers implements UserAdmin {
             throw new IllegalArgumentException("'" + name + "' is reserved for SASL ANONYMOUS logins");
         }
         for (String tag : tags) {
-            if (!KNOWN_TAGS.contains(tag)) {
-                throw new IllegalArgumentException("unknown tag '" + tag + "'; tags are " + KNOWN_TAGS);
+            if (tag == null || !TAG.matcher(tag).matches()) {
+                throw new IllegalArgumentException("tag '" + tag + "' is not one word (letters, digits, _ . -)");
             }
         }
         Entry old = users.get(name);

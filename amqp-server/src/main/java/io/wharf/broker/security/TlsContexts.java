@@ -11,9 +11,7 @@ import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.Collection;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -88,14 +86,6 @@ public final class TlsContexts {
             throw new IOException(key + " " + file + ": " + e.getMessage(), e);
         }
         return store;
-    }
-
-    /** Reads PEM certificates (a CA bundle), e.g. for a test's client. */
-    public static Collection<? extends Certificate> pemCertificates(java.nio.file.Path file)
-            throws GeneralSecurityException, IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return CertificateFactory.getInstance("X.509").generateCertificates(in);
-        }
     }
 
     /**

@@ -49,9 +49,17 @@ public final class FrameMutator {
                     }
                 }
                 case TRUNCATE -> truncate = true;
-                case HUGE_SIZE -> ByteBuffer.wrap(frame).putInt(0, random.nextBoolean() ? Integer.MAX_VALUE
-                        : frame.length + 1 + random.nextInt(1 << 20));
-                case TINY_SIZE -> ByteBuffer.wrap(frame).putInt(0, random.nextInt(8));
+                case HUGE_SIZE -> {
+                    if (frame.length >= 4) {
+                        ByteBuffer.wrap(frame).putInt(0, random.nextBoolean() ? Integer.MAX_VALUE
+                                : frame.length + 1 + random.nextInt(1 << 20));
+                    }
+                }
+                case TINY_SIZE -> {
+                    if (frame.length >= 4) {
+                        ByteBuffer.wrap(frame).putInt(0, random.nextInt(8));
+                    }
+                }
                 case DESCRIPTOR -> {
                     // Frames start 00 53 <code> after the 8-byte header; pick another code, valid or not.
                     if (frame.length > 10 && frame[8] == 0 && frame[9] == 0x53) {

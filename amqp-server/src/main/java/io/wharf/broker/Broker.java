@@ -11,7 +11,13 @@ import io.wharf.broker.plugin.PluginServices;
 import io.wharf.broker.security.ConfiguredUsers;
 import io.wharf.broker.security.PluginAuthentication;
 import io.wharf.exchange.ExchangeTypes;
+import io.wharf.broker.security.AccessControl;
+import io.wharf.broker.security.ConnectionLimits;
+import io.wharf.broker.security.Security;
+import io.wharf.broker.security.StoredUsers;
+import io.wharf.broker.security.TlsContexts;
 import io.wharf.plugin.UserAdmin;
+import io.wharf.store.meta.UserStore;
 import io.wharf.exchange.Topology;
 import io.wharf.store.DiskQueueStorage;
 import io.wharf.store.DiskSpace;
@@ -64,7 +70,8 @@ public final class Broker implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final ExecutorService hashing;
     private final PluginHost plugins;
-    private final UserAdmin users;
+    private final StoredUsers users;
+    private final UserStore userStore;
     private final AmqpServer server;
     private boolean closed;
 
@@ -78,7 +85,8 @@ public final class Broker implements AutoCloseable {
                 LogConfig.defaults().withSegmentSizeBytes(config.store().segmentSizeBytes()), logWriter, metadata);
         queueThreads = new QueueThreads(cores);
         ExchangeTypes exchangeTypes = new ExchangeTypes();
-        vhosts = new VirtualHostRegistry(queueThreads, storage, config.queues(), exchangeTypes);
+        vhosts = new VirtualHostRegistry(queueThreads, storage, config.queues(), exchangeTypes,
+                config.limits().maxQueuesPerVhost());
         List<QueueDefinition> durable = storage.recoverableQueues();
         vhosts.recover(config.vhosts(), metadata.vhosts(), durable, metadata.exchanges(), metadata.bindings());
         ConfiguredQueues.declare(vhosts, config.queues().declared());
@@ -105,17 +113,18 @@ public final class Broker implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        users = new ConfiguredUsers(config.auth());
+        userStore = UserStore.open(config.dataDir());
+        users = StoredUsers.open(userStore, config.auth(), config.vhosts());
         // After recovery: a stored exchange of a plugin's type waits for it (see ExchangeTypes).
         plugins = PluginHost.start(config.plugins(), VERSION, users,
                 new PluginServices(new BrokerPluginMessaging(vhosts), exchangeTypes::register),
                 Broker.class.getClassLoader());
         vhosts.events(plugins);
         exchangeTypes.warnWaiting();
+        PluginAuthentication logins = new PluginAuthentication(users, plugins::authenticationProviders);
         EngineContext context = new EngineContext(
                 config.amqp(),
-                new SaslAuthenticator(config.auth().anonymousEnabled(),
-                        new PluginAuthentication(users, plugins::authenticationProviders), hashing),
+                new SaslAuthenticator(config.auth().anonymousEnabled(), logins, hashing),
                 vhosts,
                 new Backpressure(diskSpace, memory::on, maxInflight),
                 plugins,
@@ -123,9 +132,15 @@ public final class Broker implements AutoCloseable {
                 new Symbol[] {Symbol.valueOf("ANONYMOUS-RELAY"), Symbol.valueOf("LINK_PAIR_V1_0"),
                         Symbol.valueOf("SHARED-SUBS"), Symbol.valueOf("DELAYED_DELIVERY"),
                         Symbol.valueOf("AMQP_FILTEX_PROP_V1_0"), Symbol.valueOf("AMQP_FILTEX_SQL_V1_0")},
-                new AtomicLong());
-        server = AmqpServer.start(context, config.amqp().host(), config.amqp().port());
+                new AtomicLong(),
+                new Security(new AccessControl(users, logins::acceptedByPlugin), new ConnectionLimits(config.limits()), config.limits()));
+        boolean tls = config.tls().enabled() && config.tls().amqpPort() >= 0;
+        server = AmqpServer.start(context, config.amqp().host(), config.amqp().port(),
+                config.tls().amqpPort(), tls ? TlsContexts.server(config.tls()) : null);
         LOG.info("Wharf {} listening for AMQP on {}:{}", VERSION, config.amqp().host(), server.port());
+        if (tls) {
+            LOG.info("Wharf listening for AMQPS on {}:{}", config.amqp().host(), server.tlsPort());
+        }
         plugins.brokerStarted(VERSION);
     }
 
@@ -147,6 +162,11 @@ public final class Broker implements AutoCloseable {
     /** The bound AMQP port (the real one when configured as 0). */
     public int amqpPort() {
         return server.port();
+    }
+
+    /** The bound AMQPS port, or -1 when TLS is off. */
+    public int amqpsPort() {
+        return server.tlsPort();
     }
 
     /** The broker's users and permissions. */
@@ -199,6 +219,11 @@ public final class Broker implements AutoCloseable {
         queueThreads.close();
         logWriter.close();
         storage.close();
+        try {
+            userStore.close();
+        } catch (Exception e) {
+            LOG.warn("User store did not close cleanly", e);
+        }
         hashing.shutdownNow();
         LOG.info("Wharf stopped");
     }

@@ -39,12 +39,14 @@ final class VirtualHostRegistry implements VirtualHosts {
     private final MetadataTopologyStore topologyStore;
     private final QueuesConfig queuesConfig;
     private final ExchangeTypes exchangeTypes;
+    private final int maxQueuesPerVhost;
     /** Plugin events; none until the plugin host starts (after recovery). */
     private volatile BrokerEventListener events = new BrokerEventListener() {
     };
 
     VirtualHostRegistry(QueueThreads threads, DiskQueueStorage storage, QueuesConfig queuesConfig,
-            ExchangeTypes exchangeTypes) {
+            ExchangeTypes exchangeTypes, int maxQueuesPerVhost) {
+        this.maxQueuesPerVhost = maxQueuesPerVhost;
         this.threads = threads;
         this.storage = storage;
         this.topologyStore = new MetadataTopologyStore(storage);
@@ -117,6 +119,7 @@ final class VirtualHostRegistry implements VirtualHosts {
     private VirtualHost newVhost(String name) {
         QueueRegistry queues = new QueueRegistry(name, threads, storage.forVhost(name));
         queues.autoCreateArguments(queuesConfig::argumentsFor);
+        queues.maxQueues(maxQueuesPerVhost);
         Topology topology = new Topology(name, queues, topologyStore, queuesConfig.autoCreate(), exchangeTypes);
         TopologyEvents reporter = new TopologyEvents(() -> events);
         topology.listener(reporter);

@@ -181,6 +181,8 @@ public final class Topology {
                 result.complete(change.call());
             } catch (TopologyException e) {
                 result.completeExceptionally(e);
+            } catch (io.wharf.store.queue.QueueLimitException e) {
+                result.completeExceptionally(new TopologyException(Reason.ACCESS_REFUSED, e.getMessage(), e));
             } catch (Exception | Error e) {
                 LOG.error("Topology change failed in vhost '{}'", vhost, e);
                 result.completeExceptionally(new TopologyException(Reason.INTERNAL,

@@ -5,6 +5,7 @@ import io.wharf.exchange.Exchange;
 import io.wharf.exchange.PartitionedStreams;
 import io.wharf.exchange.Topology;
 import io.wharf.store.queue.MessageQueue;
+import io.wharf.store.queue.QueueLimitException;
 import java.nio.charset.StandardCharsets;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.transport.AmqpError;
@@ -112,7 +113,12 @@ public final class AddressResolver {
         if (refused != null) {
             return refused;
         }
-        MessageQueue queue = topology.defaultExchange().route(parsed.name());
+        MessageQueue queue;
+        try {
+            queue = topology.defaultExchange().route(parsed.name());
+        } catch (QueueLimitException e) {
+            return Resolution.failed(AmqpError.RESOURCE_LIMIT_EXCEEDED, e.getMessage());
+        }
         if (queue == null) {
             return Resolution.failed(AmqpError.NOT_FOUND, "cannot publish to '" + address + "': queue '"
                     + parsed.name() + "' does not exist (queues.auto-create is off)");
@@ -143,7 +149,12 @@ public final class AddressResolver {
         if (refused != null) {
             return refused;
         }
-        MessageQueue queue = topology.defaultExchange().route(parsed.name());
+        MessageQueue queue;
+        try {
+            queue = topology.defaultExchange().route(parsed.name());
+        } catch (QueueLimitException e) {
+            return Resolution.failed(AmqpError.RESOURCE_LIMIT_EXCEEDED, e.getMessage());
+        }
         if (queue == null) {
             return Resolution.failed(AmqpError.NOT_FOUND, "cannot consume from '" + address + "': queue '"
                     + parsed.name() + "' does not exist (queues.auto-create is off)");

@@ -8,6 +8,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.wharf.amqp.management.ManagementApi;
 import io.wharf.amqp.sasl.SaslAuthenticator;
 import io.wharf.plugin.ConnectionInfo;
+import io.wharf.store.queue.QueueLimitException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -80,6 +81,12 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean channelClosing;
     private volatile boolean cleanedUp;
     private ScheduledFuture<?> tickTask;
+    /** Sessions the peer has begun and not ended, held to amqp.channel-max. */
+    private int sessionsOpen;
+    /** Whether the open was admitted and counted in the connection limits (uncounted at clean-up). */
+    private boolean admitted;
+    /** The CN of a verified TLS client certificate, for SASL EXTERNAL; null without one. */
+    private String certificateName;
 
     /**
      * @param saslLayer true when the client opened with the SASL protocol header; false for a bare AMQP header
@@ -157,6 +164,16 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         return noLocalQueues;
     }
 
+    /** The authenticated user (anonymous for SASL ANONYMOUS and bare AMQP). */
+    String user() {
+        return user;
+    }
+
+    /** The name of the connection's virtual host. */
+    String vhostName() {
+        return vhost;
+    }
+
     String connectionId() {
         return info == null ? "(not open)" : info.id();
     }
@@ -177,7 +194,8 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         if (saslLayer) {
             Sasl sasl = transport.sasl();
             sasl.server();
-            sasl.setMechanisms(context.authenticator().mechanisms());
+            certificateName = ConnectionAdmission.certificateName(ctx.channel());
+            sasl.setMechanisms(context.authenticator().mechanisms(certificateName != null));
             sasl.setListener(new SaslServer());
         } else {
             user = SaslAuthenticator.ANONYMOUS_USER;
@@ -190,6 +208,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         // its open is closed too (proton-j then fails the SASL exchange and writes open + close itself). The first
         // tick runs after the header bytes the header check hands over, so the silence is measured from them.
         ctx.executor().execute(this::tick);
+        ConnectionAdmission.handshakeDeadline(ctx, context, () -> info == null && !cleanedUp);
     }
 
     @Override
@@ -208,7 +227,19 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
                 tail.limit(tail.position() + n);
                 in.readBytes(tail);
                 tail.limit(limit);
-                transport.process();
+                try {
+                    transport.process();
+                } catch (TransportException e) {
+                    throw e;
+                } catch (RuntimeException | StackOverflowError malformed) {
+                    // proton-j's frame parser throws plain runtime exceptions (buffer underflow, class cast) on
+                    // some malformed frames instead of a TransportException, and recurses on nested types: a
+                    // decode error, not ours.
+                    LOG.info("Connection {} from {}: malformed frame: {}", connectionId(),
+                            ctx.channel().remoteAddress(), malformed.toString());
+                    failConnection(AmqpError.DECODE_ERROR, "malformed frame: " + malformed);
+                    break;
+                }
                 processEvents();
             }
         } catch (TransportException e) {
@@ -409,16 +440,21 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         connection.setProperties(context.openProperties());
         connection.setOfferedCapabilities(context.offeredCapabilities());
         host = context.vhosts().get(vhost);
-        if (host == null) {
+        ErrorCondition refusal = host == null
+                ? new ErrorCondition(AmqpError.NOT_FOUND, "virtual host '" + vhost + "' does not exist")
+                : ConnectionAdmission.admit(context, user, vhost);
+        if (refusal != null) {
+            host = null;
             // The open is answered only to carry the close; this property tells the client so (AMQP 2.4.1), and
             // clients then fail their connect with the close's error.
             Map<Symbol, Object> refused = new HashMap<>(context.openProperties());
             refused.put(CONNECTION_ESTABLISHMENT_FAILED, Boolean.TRUE);
             connection.setProperties(refused);
             connection.open();
-            failConnection(AmqpError.NOT_FOUND, "virtual host '" + vhost + "' does not exist");
+            failConnection(refusal.getCondition(), refusal.getDescription());
             return;
         }
+        admitted = true;
         connection.open();
         info = new ConnectionInfo("conn-" + context.connectionIds().incrementAndGet(),
                 String.valueOf(ctx.channel().remoteAddress()), user, vhost, connection.getRemoteContainer());
@@ -438,10 +474,17 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onSessionOpen(Session session) {
+        // proton-j does not hold a peer to the channel-max it was given: count the sessions here.
+        if (++sessionsOpen > context.amqp().channelMax() + 1) {
+            failConnection(ConnectionError.FRAMING_ERROR, "more sessions than channel-max "
+                    + context.amqp().channelMax() + " allows (amqp.channel-max)");
+            return;
+        }
         session.open();
     }
 
     private void onSessionClose(Session session) {
+        sessionsOpen--;
         // proton-j raises no link events when a whole session ends: detach its links here.
         for (ConsumerLink consumer : new ArrayList<>(consumers)) {
             if (consumer.link().getSession() == session) {
@@ -465,6 +508,21 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
             // The connection was refused at open and is closing: its links get nothing.
             return;
         }
+        String denied = LinkPermissions.attach(this, link);
+        if (denied != null) {
+            refuse(link, AmqpError.UNAUTHORIZED_ACCESS, denied);
+            return;
+        }
+        try {
+            attach(link);
+        } catch (QueueLimitException e) {
+            if (link.getLocalState() == EndpointState.UNINITIALIZED) {
+                refuse(link, AmqpError.RESOURCE_LIMIT_EXCEEDED, e.getMessage());
+            }
+        }
+    }
+
+    private void attach(Link link) {
         if (ManagementLinkPair.isManagementLink(link)) {
             ManagementLinkPair.attach(this, link);
             return;
@@ -575,6 +633,9 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
                 host.topology().deleteQueue(queue);
             }
         }
+        if (admitted) {
+            context.security().connections().closed(user, vhost);
+        }
         if (info != null) {
             context.events().connectionClosed(info);
             LOG.debug("Connection {} closed", info.id());
@@ -592,7 +653,8 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
             sasl.recv(response, 0, response.length);
             InetAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress isa
                     ? isa.getAddress() : null;
-            context.authenticator().authenticate(mechanism, response, remote).whenComplete((name, error) ->
+            context.authenticator().authenticate(mechanism, response, remote, certificateName)
+                    .whenComplete((name, error) ->
                     ctx.executor().execute(() -> {
                         if (name != null && error == null) {
                             user = name;

@@ -3,6 +3,7 @@ package io.wharf.amqp.engine;
 import io.wharf.amqp.sasl.SaslAuthenticator;
 import io.wharf.broker.config.AmqpConfig;
 import io.wharf.broker.plugin.PluginHost;
+import io.wharf.broker.security.Security;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.qpid.proton.amqp.Symbol;
@@ -16,6 +17,7 @@ import org.apache.qpid.proton.amqp.Symbol;
  * @param vhosts              virtual hosts by name; a connection picks one at open
  * @param openProperties      {@code open.properties} sent to every client (product, version, node, ...)
  * @param offeredCapabilities {@code open.offered-capabilities}
+ * @param security            permissions, connection counters and limits
  */
 public record EngineContext(
         AmqpConfig amqp,
@@ -25,5 +27,6 @@ public record EngineContext(
         PluginHost events,
         Map<Symbol, Object> openProperties,
         Symbol[] offeredCapabilities,
-        AtomicLong connectionIds) {
+        AtomicLong connectionIds,
+        Security security) {
 }

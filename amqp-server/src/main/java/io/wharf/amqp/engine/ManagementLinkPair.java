@@ -3,6 +3,7 @@ package io.wharf.amqp.engine;
 import io.wharf.plugin.AuthorizationProvider.Access;
 import io.wharf.plugin.AuthorizationProvider.Resource;
 import io.wharf.amqp.management.ManagementApi;
+import io.wharf.amqp.management.ManagementPermissions;
 import io.wharf.amqp.management.ManagementRequest;
 import io.wharf.amqp.management.ManagementResponse;
 import java.nio.BufferOverflowException;
@@ -151,7 +152,14 @@ final class ManagementLinkPair {
             respond(message.getMessageId(), new ManagementResponse(400, "malformed management request: " + e));
             return;
         }
+        String denied = ManagementPermissions.check(connection.context().security().access(), connection.user(),
+                connection.vhostName(), request);
+        if (denied != null) {
+            respond(request.messageId(), ManagementResponse.error(403, denied));
+            return;
+        }
         ManagementApi api = connection.managementApi();
+        String user = connection.user();
         ManagementApi.Caller caller = new ManagementApi.Caller() {
             @Override
             public void exclusiveQueueDeclared(String queueName) {
@@ -163,9 +171,13 @@ final class ManagementLinkPair {
                 return Interception.refusal(connection, access, kind, name);
             }
         };
-        api.handle(request, caller).whenComplete((response, error) ->
-                connection.runOnLoop(() -> respond(request.messageId(), error == null ? response
-                        : new ManagementResponse(500, "internal error: " + error))));
+        api.handle(request, caller).whenComplete((response, error) -> {
+            if (error == null) {
+                ManagementPermissions.created(connection.context().security().access(), user, request, response);
+            }
+            connection.runOnLoop(() -> respond(request.messageId(), error == null ? response
+                        : new ManagementResponse(500, "internal error: " + error)));
+        });
     }
 
     private void respond(Object correlationId, ManagementResponse response) {

@@ -195,15 +195,20 @@ final class ProducerLink {
         message = asFirstDelivery(view, message);
         PublishTarget to = target;
         if (to == null) {
+            String denied = LinkPermissions.relay(connection, view);
+            if (denied != null) {
+                settleRejected(delivery, presettled, AmqpError.UNAUTHORIZED_ACCESS, denied);
+                return;
+            }
             Resolution resolution = connection.vhost().addresses().forMessage(view);
             if (!resolution.ok()) {
                 settleRejected(delivery, presettled, resolution.errorCondition(), resolution.error());
                 return;
             }
             to = resolution.target();
-            String denied = Interception.publishRefusal(connection, to);
-            if (denied != null) {
-                settleRejected(delivery, presettled, AmqpError.UNAUTHORIZED_ACCESS, denied);
+            String vetoed = Interception.publishRefusal(connection, to);
+            if (vetoed != null) {
+                settleRejected(delivery, presettled, AmqpError.UNAUTHORIZED_ACCESS, vetoed);
                 return;
             }
         }

@@ -1,6 +1,7 @@
 package io.wharf.amqp.engine;
 
 import io.wharf.exchange.TopologyException;
+import io.wharf.store.queue.QueueLimitException;
 import java.util.concurrent.CompletionException;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.messaging.Source;
@@ -96,7 +97,9 @@ final class SubscriptionConsumers {
 
     private static void refuse(Sender sender, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof TopologyException t) {
+        if (cause instanceof TopologyException t && t.getCause() instanceof QueueLimitException limit) {
+            AmqpConnectionHandler.refuse(sender, AmqpError.RESOURCE_LIMIT_EXCEEDED, limit.getMessage());
+        } else if (cause instanceof TopologyException t) {
             Symbol condition = switch (t.reason()) {
                 case BAD_REQUEST -> AmqpError.INVALID_FIELD;
                 case ACCESS_REFUSED -> AmqpError.UNAUTHORIZED_ACCESS;

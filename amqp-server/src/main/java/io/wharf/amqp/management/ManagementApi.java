@@ -129,6 +129,8 @@ public final class ManagementApi {
         ManagementResponse response;
         if (cause instanceof TopologyException t) {
             response = ManagementResponse.error(t.reason().status(), t.getMessage());
+        } else if (cause instanceof io.wharf.store.queue.QueueLimitException) {
+            response = ManagementResponse.error(403, cause.getMessage());
         } else if (cause instanceof AmqpValues.BadRequest) {
             response = ManagementResponse.error(400, cause.getMessage());
         } else {

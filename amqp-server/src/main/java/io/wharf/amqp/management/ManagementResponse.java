@@ -8,7 +8,7 @@ package io.wharf.amqp.management;
  */
 public record ManagementResponse(int status, Object body) {
 
-    static ManagementResponse error(int status, String explanation) {
+    public static ManagementResponse error(int status, String explanation) {
         return new ManagementResponse(status, explanation);
     }
 }

@@ -10,13 +10,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * Checks SASL PLAIN and ANONYMOUS logins against the broker's users. Password hashes are deliberately slow
+ * Checks SASL PLAIN, ANONYMOUS and EXTERNAL logins against the broker's users. Password hashes are deliberately slow
  * (milliseconds), so verification runs on {@code hashingExecutor}, never on a connection's event loop.
  */
 public final class SaslAuthenticator {
 
     public static final String PLAIN = "PLAIN";
     public static final String ANONYMOUS = "ANONYMOUS";
+    /** The TLS client certificate's CN is the user name (offered only with a verified client certificate). */
+    public static final String EXTERNAL = "EXTERNAL";
     /** The user name an ANONYMOUS login runs as. */
     public static final String ANONYMOUS_USER = "anonymous";
 
@@ -33,6 +35,32 @@ public final class SaslAuthenticator {
     /** The mechanisms to offer, most preferred first. */
     public String[] mechanisms() {
         return anonymousEnabled ? new String[] {PLAIN, ANONYMOUS} : new String[] {PLAIN};
+    }
+
+    /** The mechanisms to offer; EXTERNAL first when the client presented a verified certificate. */
+    public String[] mechanisms(boolean clientCertificate) {
+        if (!clientCertificate) {
+            return mechanisms();
+        }
+        return anonymousEnabled ? new String[] {EXTERNAL, PLAIN, ANONYMOUS} : new String[] {EXTERNAL, PLAIN};
+    }
+
+    /**
+     * Authenticates one sasl-init; {@code certificateName} is the CN of the connection's verified TLS client
+     * certificate (null without one), which SASL EXTERNAL logs in as when a user of that name exists. The
+     * initial response of EXTERNAL (an authorization identity) is ignored.
+     */
+    public CompletableFuture<String> authenticate(String mechanism, byte[] initialResponse, InetAddress remote,
+            String certificateName) {
+        if (EXTERNAL.equals(mechanism)) {
+            if (certificateName == null) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return CompletableFuture.completedFuture(users.user(certificateName)
+                    .filter(u -> !u.loopbackOnly() || (remote != null && remote.isLoopbackAddress()))
+                    .map(UserAdmin.User::name).orElse(null));
+        }
+        return authenticate(mechanism, initialResponse, remote);
     }
 
     public boolean anonymousEnabled() {

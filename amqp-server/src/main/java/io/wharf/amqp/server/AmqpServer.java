@@ -16,6 +16,8 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.wharf.amqp.engine.AmqpConnectionHandler;
 import io.wharf.amqp.engine.EngineContext;
@@ -41,12 +43,22 @@ public final class AmqpServer implements AutoCloseable {
     private final EventLoopGroup loops;
     private final ChannelGroup connections = new DefaultChannelGroup("amqp-connections", GlobalEventExecutor.INSTANCE);
     private final Channel listener;
+    /** The AMQPS listener; null without TLS. */
+    private final Channel tlsListener;
 
-    private AmqpServer(EngineContext context, String host, int port, int loopThreads) throws InterruptedException {
+    private AmqpServer(EngineContext context, String host, int port, int loopThreads, int tlsPort,
+            SslContext tls) throws InterruptedException {
         loops = new MultiThreadIoEventLoopGroup(loopThreads, ioHandlerFactory());
+        listener = bootstrap(context, null).bind(host, port).sync().channel();
+        tlsListener = tls == null ? null : bootstrap(context, tls).bind(host, tlsPort).sync().channel();
+        LOG.debug("AMQP transport: {}", transportName());
+    }
+
+    /** The pipeline: TLS (AMQPS only), the protocol header check, then the connection handler. */
+    private ServerBootstrap bootstrap(EngineContext context, SslContext tls) {
         Class<? extends ServerChannel> channelType = EPOLL ? EpollServerSocketChannel.class
                 : NioServerSocketChannel.class;
-        ServerBootstrap bootstrap = new ServerBootstrap()
+        return new ServerBootstrap()
                 .group(acceptor, loops)
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 1024)
@@ -55,11 +67,14 @@ public final class AmqpServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         connections.add(channel);
+                        if (tls != null) {
+                            SslHandler ssl = tls.newHandler(channel.alloc());
+                            ssl.setHandshakeTimeoutMillis(context.security().limits().handshakeTimeoutMs());
+                            channel.pipeline().addLast("tls", ssl);
+                        }
                         channel.pipeline().addLast("header", new ProtocolHeaderHandler(context));
                     }
                 });
-        listener = bootstrap.bind(host, port).sync().channel();
-        LOG.debug("AMQP transport: {}", transportName());
     }
 
     /** {@code epoll} or {@code nio}: the Netty transport this JVM runs connections on. */
@@ -73,12 +88,26 @@ public final class AmqpServer implements AutoCloseable {
 
     /** Binds and starts accepting. {@code port} 0 picks a free port ({@link #port()}). */
     public static AmqpServer start(EngineContext context, String host, int port) throws InterruptedException {
+        return start(context, host, port, -1, null);
+    }
+
+    /**
+     * Binds and starts accepting AMQP on {@code port} and, when {@code tls} is not null, AMQPS on {@code tlsPort}
+     * (0 picks a free port, {@link #tlsPort()}): the same pipeline behind Netty's {@link SslHandler}.
+     */
+    public static AmqpServer start(EngineContext context, String host, int port, int tlsPort, SslContext tls)
+            throws InterruptedException {
         int loopThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
-        return new AmqpServer(context, host, port, loopThreads);
+        return new AmqpServer(context, host, port, loopThreads, tlsPort, tls);
     }
 
     public int port() {
         return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** The bound AMQPS port, or -1 without TLS. */
+    public int tlsPort() {
+        return tlsListener == null ? -1 : ((InetSocketAddress) tlsListener.localAddress()).getPort();
     }
 
     /**
@@ -88,6 +117,9 @@ public final class AmqpServer implements AutoCloseable {
     @Override
     public void close() {
         listener.close().syncUninterruptibly();
+        if (tlsListener != null) {
+            tlsListener.close().syncUninterruptibly();
+        }
         for (Channel channel : connections) {
             AmqpConnectionHandler handler = channel.pipeline().get(AmqpConnectionHandler.class);
             if (handler != null) {

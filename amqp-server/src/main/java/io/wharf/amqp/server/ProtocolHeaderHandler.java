@@ -38,14 +38,15 @@ public final class ProtocolHeaderHandler extends ByteToMessageDecoder {
     public void handlerAdded(ChannelHandlerContext ctx) {
         // No proton-j transport watches the connection until the header is in: without a deadline here a peer
         // that connects and stays silent would hold its socket for good.
+        // The header is the first step of the handshake, so limits.handshake-timeout-ms bounds it too.
         int idleTimeoutMs = context.amqp().idleTimeoutMs();
-        if (idleTimeoutMs > 0) {
-            headerDeadline = ctx.executor().schedule(() -> {
-                LOG.info("Connection from {} sent no protocol header within {} ms (amqp.idle-timeout-ms); closing",
-                        ctx.channel().remoteAddress(), idleTimeoutMs);
-                ctx.close();
-            }, idleTimeoutMs, TimeUnit.MILLISECONDS);
-        }
+        int handshakeTimeoutMs = context.security().limits().handshakeTimeoutMs();
+        int timeoutMs = idleTimeoutMs > 0 ? Math.min(idleTimeoutMs, handshakeTimeoutMs) : handshakeTimeoutMs;
+        headerDeadline = ctx.executor().schedule(() -> {
+            LOG.info("Connection from {} sent no protocol header within {} ms (amqp.idle-timeout-ms, "
+                    + "limits.handshake-timeout-ms); closing", ctx.channel().remoteAddress(), timeoutMs);
+            ctx.close();
+        }, timeoutMs, TimeUnit.MILLISECONDS);
     }
 
     @Override

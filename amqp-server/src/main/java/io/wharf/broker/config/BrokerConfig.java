@@ -9,6 +9,7 @@ import java.util.List;
  *
  * @param vhosts {@code vhosts}: the virtual hosts that exist from the start, {@code /} first (always there); more
  *               can be created through management and are kept in the metadata store
+ * @param tls    {@code tls} (and {@code amqp.tls-port}): AMQPS, and the key material HTTPS uses
  */
 public record BrokerConfig(
         AmqpConfig amqp,
@@ -19,5 +20,6 @@ public record BrokerConfig(
         QueuesConfig queues,
         AuthConfig auth,
         PluginsConfig plugins,
-        List<String> vhosts) {
+        List<String> vhosts,
+        TlsConfig tls) {
 }

@@ -42,17 +42,21 @@ public final class ConfigLoader {
     /** The keys of each section, in the order the shipped wharf.yaml lists them. */
     private static final Map<String, List<String>> SECTIONS = Map.of(
             "amqp", List.of("host", "port", "max-frame-size-bytes", "channel-max", "idle-timeout-ms",
-                    "max-message-size-bytes", "link-credit-window", "node-name"),
+                    "max-message-size-bytes", "link-credit-window", "node-name", "tls-port"),
             "http", List.of("host", "port"),
             "store", List.of("fsync", "segment-size-bytes", "min-free-disk-bytes"),
-            "limits", List.of("memory-high-watermark-percent", "max-inflight-bytes"),
+            "limits", List.of("memory-high-watermark-percent", "max-inflight-bytes", "max-connections",
+                    "max-connections-per-user", "max-connections-per-vhost", "max-queues-per-vhost",
+                    "handshake-timeout-ms"),
+            "tls", List.of("key-store", "key-store-password", "key-store-type", "cert-chain", "private-key",
+                    "trust-store", "trust-store-password", "trust-store-type", "client-auth"),
             "queues", List.of("auto-create", "policies", "declare"),
             "auth", List.of("anonymous", "users"),
             "plugins", List.of("dir", "enabled", "settings"));
     private static final String DATA_DIR = "data-dir";
     private static final String VHOSTS = "vhosts";
     private static final List<String> TOP_LEVEL_KEYS = List.of("amqp", "http", DATA_DIR, "store", "limits", "queues",
-            VHOSTS, "auth", "plugins");
+            VHOSTS, "auth", "tls", "plugins");
     private static final List<String> USER_KEYS = List.of("name", "password-hash", "loopback-only");
     /** Keys holding a structure, which one environment string cannot express. */
     private static final Set<String> NOT_FROM_ENV = Set.of("auth.users", "plugins.settings", "queues.policies",
@@ -121,8 +125,9 @@ public final class ConfigLoader {
             reader.checkKeys("", root, TOP_LEVEL_KEYS);
         }
 
+        ObjectNode amqpSection = section(reader, root, "amqp");
         BrokerConfig config = new BrokerConfig(
-                amqp(reader, section(reader, root, "amqp")),
+                amqp(reader, amqpSection),
                 http(reader, section(reader, root, "http")),
                 reader.path(DATA_DIR, root, DATA_DIR, "data"),
                 store(reader, section(reader, root, "store")),
@@ -130,7 +135,8 @@ public final class ConfigLoader {
                 queues(reader, section(reader, root, "queues")),
                 auth(reader, section(reader, root, "auth")),
                 plugins(reader, section(reader, root, "plugins")),
-                vhosts(reader, root));
+                vhosts(reader, root),
+                tls(reader, section(reader, root, "tls"), amqpSection));
         if (!reader.errors().isEmpty()) {
             throw new ConfigException(source, reader.errors());
         }
@@ -204,7 +210,72 @@ public final class ConfigLoader {
         return new LimitsConfig(
                 (int) r.integer("limits.memory-high-watermark-percent", s, "memory-high-watermark-percent", 10, 100,
                         null, 80),
-                r.integer("limits.max-inflight-bytes", s, "max-inflight-bytes", 0, Long.MAX_VALUE, null, 0));
+                r.integer("limits.max-inflight-bytes", s, "max-inflight-bytes", 0, Long.MAX_VALUE, null, 0),
+                (int) r.integer("limits.max-connections", s, "max-connections", 0, Integer.MAX_VALUE, null, 10_000),
+                (int) r.integer("limits.max-connections-per-user", s, "max-connections-per-user", 0,
+                        Integer.MAX_VALUE, null, 0),
+                (int) r.integer("limits.max-connections-per-vhost", s, "max-connections-per-vhost", 0,
+                        Integer.MAX_VALUE, null, 0),
+                (int) r.integer("limits.max-queues-per-vhost", s, "max-queues-per-vhost", 0, Integer.MAX_VALUE,
+                        null, 100_000),
+                (int) r.integer("limits.handshake-timeout-ms", s, "handshake-timeout-ms", 100, Integer.MAX_VALUE,
+                        null, 10_000));
+    }
+
+    private static TlsConfig tls(ValueReader r, ObjectNode s, ObjectNode amqp) {
+        String keyStoreType = upper(r.string("tls.key-store-type", s, "key-store-type", "PKCS12"));
+        String trustStoreType = upper(r.string("tls.trust-store-type", s, "trust-store-type", "PKCS12"));
+        for (String[] type : new String[][] {{"tls.key-store-type", keyStoreType},
+                {"tls.trust-store-type", trustStoreType}}) {
+            if (!type[1].equals("PKCS12") && !type[1].equals("PEM")) {
+                r.error(type[0] + ": '" + type[1] + "' is not a store type (PKCS12 or PEM)");
+            }
+        }
+        String clientAuth = upper(r.string("tls.client-auth", s, "client-auth", "none"));
+        TlsConfig.ClientAuth auth = TlsConfig.ClientAuth.NONE;
+        try {
+            auth = TlsConfig.ClientAuth.valueOf(clientAuth);
+        } catch (IllegalArgumentException e) {
+            r.error("tls.client-auth: '" + clientAuth.toLowerCase(java.util.Locale.ROOT)
+                    + "' is not one of none, want, need");
+        }
+        TlsConfig tls = new TlsConfig(
+                optionalPath(r, "tls.key-store", s, "key-store"),
+                r.string("tls.key-store-password", s, "key-store-password", ""),
+                keyStoreType,
+                optionalPath(r, "tls.cert-chain", s, "cert-chain"),
+                optionalPath(r, "tls.private-key", s, "private-key"),
+                optionalPath(r, "tls.trust-store", s, "trust-store"),
+                r.string("tls.trust-store-password", s, "trust-store-password", ""),
+                trustStoreType,
+                auth,
+                (int) r.integer("amqp.tls-port", amqp, "tls-port", -1, 65535,
+                        "is not a port number (0..65535, or -1 to disable)", 5671));
+        if (keyStoreType.equals("PEM") && tls.keyStore() == null
+                && (tls.certChain() == null) != (tls.privateKey() == null)) {
+            r.error("tls: a PEM key needs both tls.cert-chain and tls.private-key");
+        }
+        if (tls.keyStore() != null && tls.certChain() != null) {
+            r.error("tls: set tls.key-store or tls.cert-chain + tls.private-key, not both");
+        }
+        return tls;
+    }
+
+    private static String upper(String text) {
+        return text == null ? "" : text.toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private static Path optionalPath(ValueReader r, String key, ObjectNode s, String field) {
+        String text = r.string(key, s, field, null);
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return Path.of(text).toAbsolutePath().normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            r.error(key + ": '" + text + "' is not a valid path (" + e.getReason() + ")");
+            return null;
+        }
     }
 
     private static QueuesConfig queues(ValueReader r, ObjectNode s) {

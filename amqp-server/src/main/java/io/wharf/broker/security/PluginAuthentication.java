@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -16,11 +17,15 @@ import java.util.function.Supplier;
  *
  * <p>Called where logins are checked, on the authentication threads (never a network loop), so a provider may block.
  * A provider that throws is counted against its plugin and taken as abstaining.
+ *
+ * <p>A user a provider accepted who is not one of the broker's users has no stored permissions: its access is what
+ * the plugins' authorization providers allow ({@link #acceptedByPlugin}), not a refusal of everything.
  */
 public final class PluginAuthentication implements UserAdmin {
 
     private final UserAdmin users;
     private final Supplier<GuardedProviders<AuthenticationProvider>> providers;
+    private final Set<String> pluginUsers = ConcurrentHashMap.newKeySet();
 
     /**
      * @param providers the plugins' providers (a supplier: the plugin host starts after the authenticator is made)
@@ -45,11 +50,19 @@ public final class PluginAuthentication implements UserAdmin {
                 if (result == null || result.abstained()) {
                     continue;
                 }
-                return result.accepted() ? Optional.of(new User(result.user(), result.tags(), false))
-                        : Optional.empty();
+                if (!result.accepted()) {
+                    return Optional.empty();
+                }
+                pluginUsers.add(result.user());
+                return Optional.of(new User(result.user(), result.tags(), false));
             }
         }
         return users.authenticate(name, password, remote);
+    }
+
+    /** Whether a plugin accepted a login as {@code name} that the broker's own users do not know. */
+    public boolean acceptedByPlugin(String name) {
+        return pluginUsers.contains(name) && users.user(name).isEmpty();
     }
 
     @Override

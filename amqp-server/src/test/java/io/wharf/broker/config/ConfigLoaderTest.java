@@ -225,7 +225,7 @@ class ConfigLoaderTest {
     @Test
     void unknownKeysAreNamedWithTheirSection() {
         assertEquals(List.of("unknown key 'amqp.prot' (did you mean 'amqp.port'?)"), errors("amqp:\n  prot: 5672"));
-        assertEquals(List.of("unknown key 'amqp.tls'"), errors("amqp:\n  tls: true"));
+        assertEquals(List.of("unknown key 'amqp.ssl'"), errors("amqp:\n  ssl: true"));
         assertEquals(List.of("unknown key 'data_dir' (did you mean 'data-dir'?)"), errors("data_dir: /tmp"));
         assertEquals(List.of("unknown key 'exchanges'"), errors("exchanges: []"));
     }
@@ -365,8 +365,8 @@ class ConfigLoaderTest {
         assertEquals("WHARF_PLUGINS_ENABLED", variables.get("plugins.enabled"));
         assertFalse(variables.containsKey("auth.users"));
         assertFalse(variables.containsKey("plugins.settings"));
-        assertEquals(21, variables.size()); // amqp 8, http 2, data-dir, store 3, limits 2, queues 1, vhosts, auth 1,
-        // plugins 2
+        assertEquals(36, variables.size()); // amqp 9, http 2, data-dir, store 3, limits 7, queues 1, vhosts, auth 1,
+        // tls 9, plugins 2
         assertEquals(variables.size(), new HashSet<>(variables.values()).size());
     }
 

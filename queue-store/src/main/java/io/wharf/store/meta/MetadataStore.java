@@ -72,7 +72,24 @@ public final class MetadataStore implements AutoCloseable {
                         + " queue VARCHAR(1024) NOT NULL,"
                         + " consumer VARCHAR(1024) NOT NULL,"
                         + " settled_offset BIGINT NOT NULL,"
-                        + " PRIMARY KEY (vhost, queue, consumer))"));
+                        + " PRIMARY KEY (vhost, queue, consumer))"),
+            // 4: users and their per-vhost permissions (UserStore). seeded_from_config remembers that the users
+            // of wharf.yaml were copied in once, so deleting them later is not undone by the next start.
+            List.of(
+                "CREATE TABLE users ("
+                        + " name VARCHAR(255) NOT NULL,"
+                        + " password_hash VARCHAR(512),"
+                        + " tags VARCHAR(1024) NOT NULL,"
+                        + " loopback_only BOOLEAN NOT NULL,"
+                        + " PRIMARY KEY (name))",
+                "CREATE TABLE permissions ("
+                        + " user_name VARCHAR(255) NOT NULL,"
+                        + " vhost VARCHAR(255) NOT NULL,"
+                        + " configure VARCHAR(4096) NOT NULL,"
+                        + " write VARCHAR(4096) NOT NULL,"
+                        + " read VARCHAR(4096) NOT NULL,"
+                        + " PRIMARY KEY (user_name, vhost))",
+                "CREATE TABLE seeded_from_config (done BOOLEAN NOT NULL)"));
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> ARGUMENTS = new TypeReference<>() { };
@@ -85,8 +102,7 @@ public final class MetadataStore implements AutoCloseable {
 
     /** Opens (creating when missing) the metadata database in {@code dataDir} and brings its schema up to date. */
     public static MetadataStore open(Path dataDir) throws SQLException {
-        String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("metadata") + ";DB_CLOSE_ON_EXIT=FALSE";
-        Connection connection = DriverManager.getConnection(url, "wharf", "");
+        Connection connection = DriverManager.getConnection(url(dataDir), "wharf", "");
         try {
             migrate(connection);
         } catch (SQLException | RuntimeException e) {
@@ -94,6 +110,18 @@ public final class MetadataStore implements AutoCloseable {
             throw e;
         }
         return new MetadataStore(connection);
+    }
+
+    /**
+     * A second connection to the same database, for a store that keeps its own (users are changed from management
+     * threads, not the metadata thread). Only after {@link #open} has brought the schema up to date.
+     */
+    static Connection connect(Path dataDir) throws SQLException {
+        return DriverManager.getConnection(url(dataDir), "wharf", "");
+    }
+
+    private static String url(Path dataDir) {
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("metadata") + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
     public static int currentSchemaVersion() {

@@ -31,6 +31,7 @@ public final class QueueRegistry {
     private volatile DeadLetters deadLetters = DeadLetters.DROP;
     private volatile MessageIds messageIds = MessageIds.NONE;
     private volatile Function<String, Map<String, Object>> autoCreateArguments = name -> Map.of();
+    private volatile int maxQueues;
 
     /**
      * @param threads where the queues run
@@ -63,6 +64,20 @@ public final class QueueRegistry {
     /** How queues created from now on read a stored message's message-id (to cancel scheduled messages). Set once at start. */
     public void messageIds(MessageIds messageIds) {
         this.messageIds = messageIds;
+    }
+
+    /** At most this many queues may be created (0: no limit); queues recovered at start are not refused. */
+    public void maxQueues(int maxQueues) {
+        this.maxQueues = maxQueues;
+    }
+
+    /** Refuses a new queue past {@link #maxQueues}; racing creators may pass it by a few, never by many. */
+    private void checkLimit(String name) {
+        int max = maxQueues;
+        if (max > 0 && queues.size() >= max) {
+            throw new QueueLimitException("cannot create queue '" + name + "': vhost '" + vhost + "' has reached "
+                    + "its limit of " + max + " queues (limits.max-queues-per-vhost)");
+        }
     }
 
     public String vhost() {
@@ -108,6 +123,7 @@ public final class QueueRegistry {
         if (existing != null) {
             return new Declared(existing, false);
         }
+        checkLimit(definition.name());
         boolean[] created = {false};
         MessageQueue queue = queues.computeIfAbsent(definition.name(), n -> {
             created[0] = true;
@@ -157,6 +173,7 @@ public final class QueueRegistry {
     public MessageQueue createTemporary() {
         QueueDefinition definition = new QueueDefinition(vhost, "amq.gen-" + UUID.randomUUID(), "classic",
                 false, true, false, Map.of());
+        checkLimit(definition.name());
         MessageQueue queue = queues.computeIfAbsent(definition.name(), n -> newQueue(definition));
         created(queue);
         return queue;

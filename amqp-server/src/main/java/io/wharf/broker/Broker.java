@@ -6,6 +6,10 @@ import io.wharf.amqp.engine.VirtualHost;
 import io.wharf.amqp.sasl.SaslAuthenticator;
 import io.wharf.amqp.server.AmqpServer;
 import io.wharf.broker.config.BrokerConfig;
+import io.wharf.amqp.engine.Connections;
+import io.wharf.amqp.stats.BrokerCounters;
+import io.wharf.broker.admin.Administration;
+import io.wharf.broker.http.HttpServer;
 import io.wharf.broker.plugin.PluginHost;
 import io.wharf.broker.security.ConfiguredUsers;
 import io.wharf.plugin.UserAdmin;
@@ -62,6 +66,8 @@ public final class Broker implements AutoCloseable {
     private final PluginHost plugins;
     private final UserAdmin users;
     private final AmqpServer server;
+    private final HttpServer http;
+    private final Administration admin;
     private boolean closed;
 
     private Broker(BrokerConfig config) throws Exception {
@@ -100,7 +106,14 @@ public final class Broker implements AutoCloseable {
             return t;
         });
         users = new ConfiguredUsers(config.auth());
-        plugins = PluginHost.start(config.plugins(), VERSION, users, Broker.class.getClassLoader());
+        BrokerCounters counters = new BrokerCounters(config.http().ratesSamples());
+        Connections connections = new Connections();
+        admin = new Administration(config.amqp().nodeName(), VERSION, vhosts, vhosts::all, connections, counters,
+                diskSpace::low, memory::on);
+        timer.scheduleAtFixedRate(admin::sample, 0, config.http().ratesIntervalMs(), TimeUnit.MILLISECONDS);
+        http = new HttpServer(users);
+        plugins = PluginHost.start(config.plugins(), VERSION, http.users(), admin, http.routes(),
+                Broker.class.getClassLoader());
         EngineContext context = new EngineContext(
                 config.amqp(),
                 new SaslAuthenticator(config.auth().anonymousEnabled(), users, hashing),
@@ -110,9 +123,14 @@ public final class Broker implements AutoCloseable {
                 openProperties(config),
                 new Symbol[] {Symbol.valueOf("ANONYMOUS-RELAY"), Symbol.valueOf("LINK_PAIR_V1_0"),
                         Symbol.valueOf("SHARED-SUBS")},
-                new AtomicLong());
+                new AtomicLong(),
+                connections,
+                counters);
         server = AmqpServer.start(context, config.amqp().host(), config.amqp().port());
         LOG.info("Wharf {} listening for AMQP on {}:{}", VERSION, config.amqp().host(), server.port());
+        if (config.http().enabled() && http.bind(config.http().host(), config.http().port())) {
+            LOG.info("Management HTTP on {}:{}", config.http().host(), http.port());
+        }
     }
 
     /** Starts a broker; returns once it accepts connections. */
@@ -133,6 +151,16 @@ public final class Broker implements AutoCloseable {
     /** The bound AMQP port (the real one when configured as 0). */
     public int amqpPort() {
         return server.port();
+    }
+
+    /** The bound management HTTP port, or -1 when the HTTP listener is not running. */
+    public int httpPort() {
+        return http.port();
+    }
+
+    /** The management view plugins get. */
+    public Administration admin() {
+        return admin;
     }
 
     /** The broker's users and permissions. */
@@ -167,6 +195,7 @@ public final class Broker implements AutoCloseable {
         }
         closed = true;
         LOG.info("Wharf stopping");
+        http.close();
         server.close();
         plugins.close();
         timer.shutdownNow();

@@ -61,6 +61,11 @@ public final class PublishTarget {
         return address;
     }
 
+    /** The exchange messages go through: {@code ""} (the default exchange) for a queue target. */
+    public String exchangeName() {
+        return queue != null ? "" : exchange;
+    }
+
     /** The target queue; null for an exchange target. */
     public MessageQueue queue() {
         return queue;

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.wharf.amqp.management.ManagementApi;
 import io.wharf.amqp.sasl.SaslAuthenticator;
+import io.wharf.amqp.stats.MessageCounters;
 import io.wharf.plugin.ConnectionInfo;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -77,6 +78,9 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean channelClosing;
     private volatile boolean cleanedUp;
     private ScheduledFuture<?> tickTask;
+    /** Messages in and out of this connection (management rates); set at open. */
+    private MessageCounters counters;
+    private long connectedAtMs;
 
     /**
      * @param saslLayer true when the client opened with the SASL protocol header; false for a bare AMQP header
@@ -89,6 +93,24 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
 
     EngineContext context() {
         return context;
+    }
+
+    /** This connection's message counters; null before open. */
+    MessageCounters counters() {
+        return counters;
+    }
+
+    ConnectionInfo info() {
+        return info;
+    }
+
+    long connectedAtMs() {
+        return connectedAtMs;
+    }
+
+    /** The proton-j connection (loop thread only). */
+    Connection protonConnection() {
+        return connection;
     }
 
     /** The connection's virtual host: its queues, topology and addresses. Set once the connection is open. */
@@ -270,10 +292,14 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
      * Safe from any thread.
      */
     public void closeForShutdown() {
+        closeForced("the broker is shutting down");
+    }
+
+    /** Closes the connection with amqp:connection:forced and {@code description}. Safe from any thread. */
+    void closeForced(String description) {
         ctx.executor().execute(() -> {
             if (connection.getLocalState() == EndpointState.ACTIVE) {
-                connection.setCondition(new ErrorCondition(ConnectionError.CONNECTION_FORCED,
-                        "the broker is shutting down"));
+                connection.setCondition(new ErrorCondition(ConnectionError.CONNECTION_FORCED, description));
                 connection.close();
                 closeWhenFlushed = true;
                 flush();
@@ -410,6 +436,9 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         info = new ConnectionInfo("conn-" + context.connectionIds().incrementAndGet(),
                 String.valueOf(ctx.channel().remoteAddress()), user, vhost, connection.getRemoteContainer());
         LOG.debug("Connection {} opened by {} from {}", info.id(), user, info.remoteAddress());
+        connectedAtMs = System.currentTimeMillis();
+        counters = context.counters().register();
+        context.connections().add(info.id(), this);
         context.events().connectionOpened(info);
         // The client's open may ask for heartbeats: tick now, not at the deadline computed before it arrived.
         if (tickTask != null) {
@@ -561,6 +590,8 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
             }
         }
         if (info != null) {
+            context.connections().remove(info.id());
+            context.counters().release(counters);
             context.events().connectionClosed(info);
             LOG.debug("Connection {} closed", info.id());
         }

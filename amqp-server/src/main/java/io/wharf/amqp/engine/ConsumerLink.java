@@ -3,6 +3,7 @@ package io.wharf.amqp.engine;
 import io.wharf.amqp.address.AddressResolver.Resolution;
 import io.wharf.amqp.message.MalformedMessageException;
 import io.wharf.amqp.message.MessageView;
+import io.wharf.amqp.stats.MessageCounters;
 import io.wharf.store.queue.ConsumerOptions;
 import io.wharf.store.queue.MessageQueue;
 import io.wharf.store.queue.Outcome;
@@ -54,6 +55,10 @@ final class ConsumerLink implements QueueConsumer {
     /** Set for a dynamic (temporary) queue: deleted when this link goes. */
     private final boolean ownsQueue;
 
+    /** Messages sent on this link, and those of its queue (management rates). */
+    private final MessageCounters counters;
+    private final MessageCounters queueCounters;
+
     private int requested;
     private boolean draining;
     private boolean closed;
@@ -65,6 +70,12 @@ final class ConsumerLink implements QueueConsumer {
         this.queue = queue;
         this.presettled = presettled;
         this.ownsQueue = ownsQueue;
+        this.counters = connection.context().counters().register();
+        this.queueCounters = connection.context().counters().queue(queue);
+    }
+
+    MessageCounters counters() {
+        return counters;
     }
 
     /** Answers a client's attach of a receiving link; returns null when the link was refused. */
@@ -254,6 +265,10 @@ final class ConsumerLink implements QueueConsumer {
         Delivery out = sender.delivery(tag(delivery.messageId()));
         sender.sendNoCopy(ReadableBuffer.ByteBufferReader.wrap(encoded(delivery)));
         sender.advance();
+        boolean redelivered = !delivery.firstAcquirer() || delivery.deliveryCount() > 0;
+        counters.delivered(redelivered);
+        queueCounters.delivered(redelivered);
+        connection.counters().delivered(redelivered);
         if (presettled) {
             out.settle();
             queue.settle(this, delivery.messageId(), Outcome.ACCEPTED);
@@ -300,7 +315,13 @@ final class ConsumerLink implements QueueConsumer {
         if (!delivery.remotelySettled() && !(state instanceof org.apache.qpid.proton.amqp.messaging.Outcome)) {
             return;
         }
-        queue.settle(this, messageId(delivery.getTag()), outcome(state), annotations(state));
+        Outcome outcome = outcome(state);
+        if (outcome == Outcome.ACCEPTED) {
+            counters.acked();
+            queueCounters.acked();
+            connection.counters().acked();
+        }
+        queue.settle(this, messageId(delivery.getTag()), outcome, annotations(state));
         delivery.settle();
     }
 
@@ -342,6 +363,7 @@ final class ConsumerLink implements QueueConsumer {
             return;
         }
         closed = true;
+        connection.context().counters().release(counters);
         queue.removeConsumer(this);
         if (ownsQueue) {
             connection.vhost().queues().delete(queue.name());

@@ -1,6 +1,7 @@
 package io.wharf.amqp.engine;
 
 import io.wharf.amqp.sasl.SaslAuthenticator;
+import io.wharf.amqp.stats.BrokerCounters;
 import io.wharf.broker.config.AmqpConfig;
 import io.wharf.broker.plugin.PluginHost;
 import java.util.Map;
@@ -16,6 +17,8 @@ import org.apache.qpid.proton.amqp.Symbol;
  * @param vhosts              virtual hosts by name; a connection picks one at open
  * @param openProperties      {@code open.properties} sent to every client (product, version, node, ...)
  * @param offeredCapabilities {@code open.offered-capabilities}
+ * @param connections         the open connections, for management
+ * @param counters            message counters for management rates
  */
 public record EngineContext(
         AmqpConfig amqp,
@@ -25,5 +28,7 @@ public record EngineContext(
         PluginHost events,
         Map<Symbol, Object> openProperties,
         Symbol[] offeredCapabilities,
-        AtomicLong connectionIds) {
+        AtomicLong connectionIds,
+        Connections connections,
+        BrokerCounters counters) {
 }

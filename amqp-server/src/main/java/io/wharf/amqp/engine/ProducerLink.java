@@ -4,6 +4,7 @@ import io.wharf.amqp.address.AddressResolver.Resolution;
 import io.wharf.amqp.address.PublishTarget;
 import io.wharf.amqp.message.MalformedMessageException;
 import io.wharf.amqp.message.MessageView;
+import io.wharf.amqp.stats.MessageCounters;
 import io.wharf.exchange.RoutedQueues;
 import io.wharf.plugin.PublishedMessage;
 import io.wharf.store.queue.MessageHeader;
@@ -50,6 +51,9 @@ final class ProducerLink {
     /** Set for a dynamic (temporary) target queue: deleted when this link goes. */
     private final boolean ownsQueue;
 
+    /** Messages taken on this link (management rates). */
+    private final MessageCounters counters;
+
     private byte[] partial = EMPTY;
     private int partialLength;
     private int pendingStores;
@@ -64,6 +68,11 @@ final class ProducerLink {
         this.target = target;
         this.creditWindow = connection.context().amqp().linkCreditWindow();
         this.maxMessageSizeBytes = connection.context().amqp().maxMessageSizeBytes();
+        this.counters = connection.context().counters().register();
+    }
+
+    MessageCounters counters() {
+        return counters;
     }
 
     /** Answers a client's attach of a sending link; returns null when the link was refused. */
@@ -207,11 +216,16 @@ final class ProducerLink {
         MessageHeader header = new MessageHeader(expiryTimeMs(view), 0, view.priority(), 0, view.durable());
         int sizeBytes = message.remaining();
         String publishedTo = to.address();
+        String publishedThrough = to.exchangeName();
         pendingStores++;
         backpressure.received(sizeBytes);
         Publication.storeAll(queues, header, message).whenComplete((ok, error) -> connection.runOnLoop(() -> {
             pendingStores--;
             backpressure.stored(sizeBytes);
+            if (error == null) {
+                connection.context().counters().published(counters, connection.counters(),
+                        connection.vhost().name(), publishedThrough, queues);
+            }
             if (error == null && connection.context().events().hasListeners()) {
                 for (int i = 0; i < queues.size(); i++) {
                     connection.context().events().messagePublished(new PublishedMessage(
@@ -309,6 +323,7 @@ final class ProducerLink {
             return;
         }
         closed = true;
+        connection.context().counters().release(counters);
         if (ownsQueue) {
             connection.vhost().queues().delete(target.queue().name());
         }

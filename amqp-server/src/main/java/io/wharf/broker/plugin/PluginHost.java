@@ -7,6 +7,9 @@ import io.wharf.plugin.PluginContext;
 import io.wharf.plugin.UserAdmin;
 import io.wharf.plugin.PublishedMessage;
 import io.wharf.plugin.WharfPlugin;
+import io.wharf.plugin.admin.BrokerAdmin;
+import io.wharf.plugin.http.HttpRoutes;
+import io.wharf.broker.http.HttpRouteTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +66,18 @@ public final class PluginHost implements BrokerEventListener, AutoCloseable {
      */
     public static PluginHost start(PluginsConfig config, String brokerVersion, UserAdmin users,
             ClassLoader parent) {
+        return start(config, brokerVersion, users, null, new HttpRouteTable(), parent);
+    }
+
+    /**
+     * Like {@link #start(PluginsConfig, String, UserAdmin, ClassLoader)}, offering plugins the broker's management
+     * view and the HTTP server's routes.
+     *
+     * @param admin  offered by {@link PluginContext#admin()}; null when the broker has none (plugin unit tests)
+     * @param routes where {@link PluginContext#http()} adds routes; a plugin's routes go when it stops
+     */
+    public static PluginHost start(PluginsConfig config, String brokerVersion, UserAdmin users, BrokerAdmin admin,
+            HttpRouteTable routes, ClassLoader parent) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(brokerVersion, "brokerVersion");
         Objects.requireNonNull(parent, "parent");
@@ -86,7 +101,8 @@ public final class PluginHost implements BrokerEventListener, AutoCloseable {
                             + " class path and {}); going on without it", name, describe(config.dir()));
                     continue;
                 }
-                Context context = new Context(name, frozenSettings(settings.get(name)), brokerVersion, users, events);
+                Context context = new Context(name, frozenSettings(settings.get(name)), brokerVersion, users, events,
+                        admin, routes);
                 if (startPlugin(plugin, context)) {
                     started.add(new StartedPlugin(plugin, context));
                 }
@@ -231,10 +247,14 @@ public final class PluginHost implements BrokerEventListener, AutoCloseable {
         private final String brokerVersion;
         private final UserAdmin users;
         private final EventDispatcher events;
+        private final BrokerAdmin admin;
+        private final HttpRouteTable routes;
         private boolean revoked;
 
         Context(String pluginName, Map<String, Object> settings, String brokerVersion, UserAdmin users,
-                EventDispatcher events) {
+                EventDispatcher events, BrokerAdmin admin, HttpRouteTable routes) {
+            this.admin = admin;
+            this.routes = routes;
             this.pluginName = pluginName;
             this.settings = settings;
             this.brokerVersion = brokerVersion;
@@ -267,8 +287,31 @@ public final class PluginHost implements BrokerEventListener, AutoCloseable {
             return users;
         }
 
+        @Override
+        public BrokerAdmin admin() {
+            if (admin == null) {
+                throw new UnsupportedOperationException("this broker offers no management view to plugins");
+            }
+            return admin;
+        }
+
+        @Override
+        public HttpRoutes http() {
+            HttpRoutes owned = routes.forOwner(this, pluginName);
+            return (prefix, access, handler) -> {
+                synchronized (Context.this) {
+                    if (revoked) {
+                        LOG.warn("Plugin '{}' added an HTTP route after it stopped or failed; ignored", pluginName);
+                        return;
+                    }
+                    owned.add(prefix, access, handler);
+                }
+            };
+        }
+
         synchronized void revoke() {
             revoked = true;
+            routes.removeAll(this);
             events.removeAll(this);
         }
     }

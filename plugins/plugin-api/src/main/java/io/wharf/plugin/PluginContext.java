@@ -1,5 +1,7 @@
 package io.wharf.plugin;
 
+import io.wharf.plugin.admin.BrokerAdmin;
+import io.wharf.plugin.http.HttpRoutes;
 import java.util.Map;
 
 /** What a started plugin may use of the broker. */
@@ -22,4 +24,12 @@ public interface PluginContext {
 
     /** The broker's users and permissions (for management and authentication plugins). */
     UserAdmin users();
+
+    /** The broker's topology, connections, counters and alarms (for management and metrics plugins). */
+    BrokerAdmin admin();
+
+    /**
+     * The management HTTP server's routes. Routes added here are removed when the plugin stops or fails to start.
+     */
+    HttpRoutes http();
 }

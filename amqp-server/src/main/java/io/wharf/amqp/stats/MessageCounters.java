@@ -1,0 +1,108 @@
+package io.wharf.amqp.stats;
+
+import io.wharf.plugin.admin.MessageStats;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Message counts of one queue, exchange, connection or link, and a small ring of samples of them for rates.
+ *
+ * <p>The counts are {@link LongAdder}s: the owner (a connection loop, or several loops for a queue) adds without a
+ * lock or a contended CAS. The ring is written by the sampler thread only and read by management; both take this
+ * object's monitor, never the owner.
+ */
+public final class MessageCounters {
+
+    private final LongAdder publish = new LongAdder();
+    private final LongAdder deliver = new LongAdder();
+    private final LongAdder ack = new LongAdder();
+    private final LongAdder redeliver = new LongAdder();
+
+    private final MessageStats.Sample[] ring;
+    private int next;
+    private int size;
+
+    public MessageCounters(int samples) {
+        this.ring = new MessageStats.Sample[Math.max(2, samples)];
+    }
+
+    public void published() {
+        publish.increment();
+    }
+
+    public void delivered(boolean redelivered) {
+        deliver.increment();
+        if (redelivered) {
+            redeliver.increment();
+        }
+    }
+
+    public void acked() {
+        ack.increment();
+    }
+
+    /** Records the current counts as the newest sample (sampler thread). */
+    public synchronized void sample(long nowMs) {
+        ring[next] = new MessageStats.Sample(nowMs, publish.sum(), deliver.sum(), ack.sum(), redeliver.sum());
+        next = (next + 1) % ring.length;
+        size = Math.min(size + 1, ring.length);
+    }
+
+    /** Counts now, rates over the last sample interval, and the samples oldest first. */
+    public synchronized MessageStats stats() {
+        List<MessageStats.Sample> samples = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            samples.add(ring[(next - size + i + ring.length) % ring.length]);
+        }
+        double publishRate = 0;
+        double deliverRate = 0;
+        double ackRate = 0;
+        double redeliverRate = 0;
+        if (size >= 2) {
+            MessageStats.Sample last = samples.get(size - 1);
+            MessageStats.Sample before = samples.get(size - 2);
+            double seconds = Math.max(1, last.timestampMs() - before.timestampMs()) / 1000.0;
+            publishRate = (last.publish() - before.publish()) / seconds;
+            deliverRate = (last.deliver() - before.deliver()) / seconds;
+            ackRate = (last.ack() - before.ack()) / seconds;
+            redeliverRate = (last.redeliver() - before.redeliver()) / seconds;
+        }
+        return new MessageStats(publish.sum(), deliver.sum(), ack.sum(), redeliver.sum(), publishRate, deliverRate,
+                ackRate, redeliverRate, List.copyOf(samples));
+    }
+
+    /** The sum of several counters' stats, sample by sample (they are sampled together). */
+    public static MessageStats sum(List<MessageStats> all) {
+        long p = 0, d = 0, a = 0, r = 0;
+        double pr = 0, dr = 0, ar = 0, rr = 0;
+        int samples = Integer.MAX_VALUE;
+        for (MessageStats s : all) {
+            p += s.publish();
+            d += s.deliver();
+            a += s.ack();
+            r += s.redeliver();
+            pr += s.publishRate();
+            dr += s.deliverRate();
+            ar += s.ackRate();
+            rr += s.redeliverRate();
+            samples = Math.min(samples, s.samples().size());
+        }
+        List<MessageStats.Sample> summed = new ArrayList<>();
+        if (!all.isEmpty()) {
+            for (int i = 0; i < samples; i++) {
+                long t = 0, sp = 0, sd = 0, sa = 0, sr = 0;
+                for (MessageStats s : all) {
+                    MessageStats.Sample x = s.samples().get(s.samples().size() - samples + i);
+                    t = Math.max(t, x.timestampMs());
+                    sp += x.publish();
+                    sd += x.deliver();
+                    sa += x.ack();
+                    sr += x.redeliver();
+                }
+                summed.add(new MessageStats.Sample(t, sp, sd, sa, sr));
+            }
+        }
+        return new MessageStats(p, d, a, r, pr, dr, ar, rr, summed);
+    }
+}

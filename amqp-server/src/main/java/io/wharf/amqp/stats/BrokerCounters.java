@@ -20,10 +20,18 @@ public final class BrokerCounters {
     private final Map<MessageQueue, MessageCounters> queues = new ConcurrentHashMap<>();
     private final Map<String, MessageCounters> exchanges = new ConcurrentHashMap<>();
     private final Set<MessageCounters> owned = ConcurrentHashMap.newKeySet();
+    /** Every queue's counts added up: the broker-wide rates. */
+    private final MessageCounters total;
 
     /** @param samples how many samples each ring keeps */
     public BrokerCounters(int samples) {
         this.samples = samples;
+        this.total = new MessageCounters(samples);
+    }
+
+    /** Broker-wide: the sum over all queues, including those deleted since. */
+    public MessageCounters total() {
+        return total;
     }
 
     /** A broker without rates (unit tests of the engine): still counts, keeps two samples. */
@@ -44,7 +52,7 @@ public final class BrokerCounters {
 
     public MessageCounters queue(MessageQueue queue) {
         MessageCounters counters = queues.get(queue);
-        return counters != null ? counters : queues.computeIfAbsent(queue, q -> new MessageCounters(samples));
+        return counters != null ? counters : queues.computeIfAbsent(queue, q -> new MessageCounters(samples, total));
     }
 
     /** The counters of a queue if it has any, or null. */
@@ -89,5 +97,6 @@ public final class BrokerCounters {
         queues.values().forEach(c -> c.sample(nowMs));
         exchanges.values().forEach(c -> c.sample(nowMs));
         owned.forEach(c -> c.sample(nowMs));
+        total.sample(nowMs);
     }
 }

@@ -23,12 +23,23 @@ public final class MessageCounters {
     private int next;
     private int size;
 
+    /** Counts everything this one counts too (the broker-wide totals for queues); null for none. */
+    private final MessageCounters parent;
+
     public MessageCounters(int samples) {
+        this(samples, null);
+    }
+
+    public MessageCounters(int samples, MessageCounters parent) {
         this.ring = new MessageStats.Sample[Math.max(2, samples)];
+        this.parent = parent;
     }
 
     public void published() {
         publish.increment();
+        if (parent != null) {
+            parent.published();
+        }
     }
 
     public void delivered(boolean redelivered) {
@@ -36,10 +47,16 @@ public final class MessageCounters {
         if (redelivered) {
             redeliver.increment();
         }
+        if (parent != null) {
+            parent.delivered(redelivered);
+        }
     }
 
     public void acked() {
         ack.increment();
+        if (parent != null) {
+            parent.acked();
+        }
     }
 
     /** Records the current counts as the newest sample (sampler thread). */

@@ -6,7 +6,6 @@ import io.wharf.amqp.engine.VirtualHost;
 import io.wharf.amqp.engine.VirtualHosts;
 import io.wharf.amqp.message.MessageView;
 import io.wharf.amqp.stats.BrokerCounters;
-import io.wharf.amqp.stats.MessageCounters;
 import io.wharf.exchange.Exchange;
 import io.wharf.exchange.RoutedQueues;
 import io.wharf.exchange.Topology;
@@ -14,7 +13,6 @@ import io.wharf.exchange.TopologyException;
 import io.wharf.plugin.admin.AdminException;
 import io.wharf.plugin.admin.AdminException.Reason;
 import io.wharf.plugin.admin.BrokerAdmin;
-import io.wharf.plugin.admin.MessageStats;
 import io.wharf.store.meta.BindingDefinition;
 import io.wharf.store.meta.BindingDefinition.DestinationKind;
 import io.wharf.store.meta.ExchangeDefinition;
@@ -90,19 +88,17 @@ public final class Administration implements BrokerAdmin {
         int exchangeCount = 0;
         long messages = 0;
         int consumers = 0;
-        List<MessageStats> stats = new ArrayList<>();
         for (VirtualHost v : allVhosts.get()) {
             for (MessageQueue q : v.queues().all()) {
                 queueCount++;
                 messages += q.messageCount();
                 consumers += q.consumerCount();
-                stats.add(counters.queue(q).stats());
             }
             exchangeCount += v.topology().exchanges().size() + 1;
         }
         return new Overview(nodeName, version, System.currentTimeMillis() - startedAtMs, allVhosts.get().size(),
                 queueCount, exchangeCount, connections.count(), consumers, messages, messages, 0,
-                MessageCounters.sum(stats));
+                counters.total().stats());
     }
 
     // ---- vhosts ----

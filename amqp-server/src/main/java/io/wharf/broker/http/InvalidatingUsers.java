@@ -39,6 +39,13 @@ final class InvalidatingUsers implements UserAdmin {
     }
 
     @Override
+    public boolean setTags(String name, Set<String> tags) {
+        boolean found = users.setTags(name, tags);
+        changed.run();
+        return found;
+    }
+
+    @Override
     public boolean deleteUser(String name) {
         boolean deleted = users.deleteUser(name);
         changed.run();

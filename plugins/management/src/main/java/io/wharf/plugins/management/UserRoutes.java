@@ -65,8 +65,13 @@ final class UserRoutes {
                 }
                 String password = Bodies.text(body, "password", null);
                 boolean exists = users.user(name).isPresent();
+                if (password == null && exists && body.containsKey("tags")) {
+                    // Tags only (rabbitmqctl set_user_tags): the password stays.
+                    users.setTags(name, tags(body.get("tags")));
+                    yield HttpResponse.empty(204);
+                }
                 if (password == null || password.isEmpty()) {
-                    throw Bodies.bad("the body needs a non-empty 'password'");
+                    throw Bodies.bad("the body needs a non-empty 'password' (or, for an existing user, only 'tags')");
                 }
                 if (name.isEmpty() || name.contains(":")) {
                     throw Bodies.bad("'" + name + "' is not a user name (non-empty, no ':')");

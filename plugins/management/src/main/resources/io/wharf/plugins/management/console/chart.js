@@ -32,7 +32,7 @@
     g.lineTo(left, height - bottom);
     g.lineTo(width - right, height - bottom);
     g.stroke();
-    var drawn = 0;
+    var drawn = 0, highest = 0;
     if (all.length === 0) {
       g.fillText('collecting samples…', left + 8, top + 14);
     } else {
@@ -52,10 +52,12 @@
         if (l.points.length === 1) { g.arc(x(l.points[0].t), y(l.points[0].v), 2, 0, 2 * Math.PI); }
         g.stroke();
         drawn += l.points.length;
+        l.points.forEach(function (p) { highest = Math.max(highest, p.v); });
       });
     }
     // For people reading the page (and the browser test): how many rate points are on the chart.
     canvas.setAttribute('data-points', String(drawn));
+    canvas.setAttribute('data-max-rate', String(highest));
     canvas.setAttribute('title', series.map(function (s) {
       return s.label + ' ' + ((s.details && s.details.rate) || 0) + '/s';
     }).join(', '));

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -50,6 +51,8 @@ class ConsoleBrowserIT {
                     .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
             WebDriver driver = new ChromeDriver(service, options);
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+            // The console redraws its data areas every few seconds: an element found may be replaced before it is read.
+            wait.ignoring(StaleElementReferenceException.class);
             try {
                 driver.get("http://127.0.0.1:" + broker.broker().httpPort() + "/");
                 wait.until(d -> d.findElement(By.id("login-user")).isDisplayed());

@@ -88,38 +88,4 @@ public final class MessageCounters {
         return new MessageStats(publish.sum(), deliver.sum(), ack.sum(), redeliver.sum(), publishRate, deliverRate,
                 ackRate, redeliverRate, List.copyOf(samples));
     }
-
-    /** The sum of several counters' stats, sample by sample (they are sampled together). */
-    public static MessageStats sum(List<MessageStats> all) {
-        long p = 0, d = 0, a = 0, r = 0;
-        double pr = 0, dr = 0, ar = 0, rr = 0;
-        int samples = Integer.MAX_VALUE;
-        for (MessageStats s : all) {
-            p += s.publish();
-            d += s.deliver();
-            a += s.ack();
-            r += s.redeliver();
-            pr += s.publishRate();
-            dr += s.deliverRate();
-            ar += s.ackRate();
-            rr += s.redeliverRate();
-            samples = Math.min(samples, s.samples().size());
-        }
-        List<MessageStats.Sample> summed = new ArrayList<>();
-        if (!all.isEmpty()) {
-            for (int i = 0; i < samples; i++) {
-                long t = 0, sp = 0, sd = 0, sa = 0, sr = 0;
-                for (MessageStats s : all) {
-                    MessageStats.Sample x = s.samples().get(s.samples().size() - samples + i);
-                    t = Math.max(t, x.timestampMs());
-                    sp += x.publish();
-                    sd += x.deliver();
-                    sa += x.ack();
-                    sr += x.redeliver();
-                }
-                summed.add(new MessageStats.Sample(t, sp, sd, sa, sr));
-            }
-        }
-        return new MessageStats(p, d, a, r, pr, dr, ar, rr, summed);
-    }
 }

@@ -40,6 +40,8 @@ import java.util.function.Supplier;
  */
 public final class Administration implements BrokerAdmin {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Administration.class);
+
     /** How long a management get waits for its queue to answer. */
     private static final long GET_TIMEOUT_SECONDS = 10;
 
@@ -68,13 +70,18 @@ public final class Administration implements BrokerAdmin {
 
     /** One sample of every counter (the broker timer calls this every {@code http.rates-interval-ms}). */
     public void sample() {
-        Collection<VirtualHost> all = allVhosts.get();
-        counters.sampleAll(System.currentTimeMillis(),
-                queue -> all.stream().anyMatch(v -> v.queues().get(queue.name()) == queue),
-                (vhost, exchange) -> {
-                    VirtualHost v = vhosts.get(vhost);
-                    return v != null && (exchange.isEmpty() || v.topology().exchange(exchange) != null);
-                });
+        try {
+            Collection<VirtualHost> all = allVhosts.get();
+            counters.sampleAll(System.currentTimeMillis(),
+                    queue -> all.stream().anyMatch(v -> v.queues().get(queue.name()) == queue),
+                    (vhost, exchange) -> {
+                        VirtualHost v = vhosts.get(vhost);
+                        return v != null && (exchange.isEmpty() || v.topology().exchange(exchange) != null);
+                    });
+        } catch (RuntimeException e) {
+            // A failure must not cancel the periodic task: the next sample tries again.
+            LOG.warn("Sampling message rates failed", e);
+        }
     }
 
     @Override

@@ -95,6 +95,58 @@ class ConsoleBrowserIT {
         }
     }
 
+    /** Every page of the console renders its data from the API, without a script error. */
+    @Test
+    void everyPageRenders() throws Exception {
+        assertTrue(Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(CHROMEDRIVER)),
+                "this test needs headless Chromium: apt-get install chromium chromium-driver (.ci/run does)");
+        String yaml = "http:\n  host: 127.0.0.1\n  port: 0\n  rates-interval-ms: 500\n"
+                + "plugins:\n  enabled: [management]\n";
+        try (RunningBroker broker = RunningBroker.withTestUser(dataDir, yaml)) {
+            HttpApi api = new HttpApi(broker.broker().httpPort(), "alice", "secret");
+            api.put("/api/queues/%2F/log", "{\"type\":\"stream\"}");
+            api.put("/api/stream-offsets/%2F/log/reader", "{\"offset\":0}");
+            api.put("/api/exchanges/%2F/events", "{\"type\":\"fanout\"}");
+            ChromeOptions options = new ChromeOptions();
+            options.setBinary(CHROMIUM);
+            options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                    "--window-size=1280,1400");
+            ChromeDriverService service = new ChromeDriverService.Builder()
+                    .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+            WebDriver driver = new ChromeDriver(service, options);
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+            wait.ignoring(StaleElementReferenceException.class);
+            try {
+                driver.get("http://127.0.0.1:" + broker.broker().httpPort() + "/");
+                wait.until(d -> d.findElement(By.id("login-user")).isDisplayed());
+                driver.findElement(By.id("login-user")).sendKeys("alice");
+                driver.findElement(By.id("login-password")).sendKeys("wrong");
+                driver.findElement(By.id("login-button")).click();
+                wait.until(d -> d.findElement(By.id("login-error")).getText().contains("Wrong user name or password"));
+                driver.findElement(By.id("login-password")).clear();
+                driver.findElement(By.id("login-password")).sendKeys("secret");
+                driver.findElement(By.id("login-button")).click();
+                wait.until(d -> d.findElement(By.id("totals")).getText().contains("Queues"));
+                page(driver, wait, "exchanges", "exchange-rows", "events");
+                page(driver, wait, "connections", "connection-list", "No client is connected");
+                page(driver, wait, "streams", "stream-list", "reader");
+                page(driver, wait, "scheduled", "scheduled-list", "not available yet");
+                page(driver, wait, "users", "user-rows", "alice");
+                screenshot(driver, "console-users.png");
+            } catch (RuntimeException | AssertionError e) {
+                screenshot(driver, "console-pages-failure.png");
+                throw e;
+            } finally {
+                driver.quit();
+            }
+        }
+    }
+
+    private static void page(WebDriver driver, WebDriverWait wait, String name, String area, String expected) {
+        driver.findElement(By.cssSelector("#nav a[href='#/" + name + "']")).click();
+        wait.until(d -> d.findElement(By.id(area)).getText().contains(expected));
+    }
+
     private static String attribute(WebDriver driver, String id, String name) {
         String value = driver.findElement(By.id(id)).getAttribute(name);
         return value == null ? "0" : value;

@@ -7,6 +7,7 @@
   var flash = document.getElementById('flash');
   var timer = null;
   var page = null;
+  var loggingIn = false;
 
   function esc(v) {
     return String(v === undefined || v === null ? '' : v).replace(/[&<>"']/g, function (c) {
@@ -27,7 +28,11 @@
     if (body !== undefined) { headers['Content-Type'] = 'application/json'; }
     return fetch('/api' + path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body) })
       .then(function (r) {
-        if (r.status === 401) { logout('Your session ended: log in again.'); throw new Error('not logged in'); }
+        if (r.status === 401) {
+          // A refused login keeps its form (and the user name typed); a session that stopped working goes back to it.
+          if (!loggingIn) { logout('Your session ended: log in again.'); }
+          throw new Error('not logged in');
+        }
         return r.text().then(function (text) {
           var data = text ? JSON.parse(text) : null;
           if (!r.ok) { throw new Error((data && data.reason) || ('HTTP ' + r.status)); }
@@ -58,10 +63,13 @@
     e.preventDefault();
     var token = btoa(unescape(encodeURIComponent($('login-user').value + ':' + $('login-password').value)));
     sessionStorage.setItem('wharf-auth', token);
+    loggingIn = true;
     api('GET', '/whoami').then(function (me) {
+      loggingIn = false;
       $('whoami').textContent = me.name + ' (' + me.tags + ')';
       start();
     }).catch(function (err) {
+      loggingIn = false;
       sessionStorage.removeItem('wharf-auth');
       $('login-error').textContent = err.message === 'not logged in' ? 'Wrong user name or password.' : err.message;
     });

@@ -1,30 +1,34 @@
 package io.wharf.broker;
 
 import io.wharf.amqp.engine.Backpressure;
+import io.wharf.amqp.engine.Connections;
 import io.wharf.amqp.engine.EngineContext;
 import io.wharf.amqp.engine.VirtualHost;
 import io.wharf.amqp.sasl.SaslAuthenticator;
 import io.wharf.amqp.server.AmqpServer;
+import io.wharf.amqp.stats.BrokerCounters;
+import io.wharf.broker.admin.Administration;
 import io.wharf.broker.config.BrokerConfig;
+import io.wharf.broker.http.HttpServer;
 import io.wharf.broker.plugin.PluginHost;
 import io.wharf.broker.plugin.PluginServices;
-import io.wharf.broker.security.ConfiguredUsers;
-import io.wharf.broker.security.PluginAuthentication;
-import io.wharf.exchange.ExchangeTypes;
 import io.wharf.broker.security.AccessControl;
+import io.wharf.broker.security.ConfiguredUsers;
 import io.wharf.broker.security.ConnectionLimits;
+import io.wharf.broker.security.PluginAuthentication;
 import io.wharf.broker.security.Security;
 import io.wharf.broker.security.StoredUsers;
 import io.wharf.broker.security.TlsContexts;
-import io.wharf.plugin.UserAdmin;
-import io.wharf.store.meta.UserStore;
+import io.wharf.exchange.ExchangeTypes;
 import io.wharf.exchange.Topology;
+import io.wharf.plugin.UserAdmin;
 import io.wharf.store.DiskQueueStorage;
 import io.wharf.store.DiskSpace;
 import io.wharf.store.log.LogConfig;
 import io.wharf.store.log.LogWriter;
 import io.wharf.store.log.LogWriterConfig;
 import io.wharf.store.meta.MetadataStore;
+import io.wharf.store.meta.UserStore;
 import io.wharf.store.queue.MemoryQueueLog;
 import io.wharf.store.queue.QueueDefinition;
 import io.wharf.store.queue.QueueRegistry;
@@ -73,6 +77,8 @@ public final class Broker implements AutoCloseable {
     private final StoredUsers users;
     private final UserStore userStore;
     private final AmqpServer server;
+    private final HttpServer http;
+    private final Administration admin;
     private boolean closed;
 
     private Broker(BrokerConfig config) throws Exception {
@@ -115,9 +121,15 @@ public final class Broker implements AutoCloseable {
         });
         userStore = UserStore.open(config.dataDir());
         users = StoredUsers.open(userStore, config.auth(), config.vhosts());
+        BrokerCounters counters = new BrokerCounters(config.http().ratesSamples());
+        Connections connections = new Connections();
+        admin = new Administration(config.amqp().nodeName(), VERSION, vhosts, vhosts::all, connections, counters,
+                diskSpace::low, memory::on);
+        timer.scheduleAtFixedRate(admin::sample, 0, config.http().ratesIntervalMs(), TimeUnit.MILLISECONDS);
+        http = new HttpServer(users);
         // After recovery: a stored exchange of a plugin's type waits for it (see ExchangeTypes).
-        plugins = PluginHost.start(config.plugins(), VERSION, users,
-                new PluginServices(new BrokerPluginMessaging(vhosts), exchangeTypes::register),
+        plugins = PluginHost.start(config.plugins(), VERSION, http.users(),
+                new PluginServices(new BrokerPluginMessaging(vhosts), exchangeTypes::register, admin, http.routes()),
                 Broker.class.getClassLoader());
         vhosts.events(plugins);
         exchangeTypes.warnWaiting();
@@ -133,13 +145,19 @@ public final class Broker implements AutoCloseable {
                         Symbol.valueOf("SHARED-SUBS"), Symbol.valueOf("DELAYED_DELIVERY"),
                         Symbol.valueOf("AMQP_FILTEX_PROP_V1_0"), Symbol.valueOf("AMQP_FILTEX_SQL_V1_0")},
                 new AtomicLong(),
-                new Security(new AccessControl(users, logins::acceptedByPlugin), new ConnectionLimits(config.limits()), config.limits()));
+                new Security(new AccessControl(users, logins::acceptedByPlugin), new ConnectionLimits(config.limits()),
+                        config.limits()),
+                connections,
+                counters);
         boolean tls = config.tls().enabled() && config.tls().amqpPort() >= 0;
         server = AmqpServer.start(context, config.amqp().host(), config.amqp().port(),
                 config.tls().amqpPort(), tls ? TlsContexts.server(config.tls()) : null);
         LOG.info("Wharf {} listening for AMQP on {}:{}", VERSION, config.amqp().host(), server.port());
         if (tls) {
             LOG.info("Wharf listening for AMQPS on {}:{}", config.amqp().host(), server.tlsPort());
+        }
+        if (config.http().enabled() && http.bind(config.http().host(), config.http().port())) {
+            LOG.info("Management HTTP on {}:{}", config.http().host(), http.port());
         }
         plugins.brokerStarted(VERSION);
     }
@@ -167,6 +185,16 @@ public final class Broker implements AutoCloseable {
     /** The bound AMQPS port, or -1 when TLS is off. */
     public int amqpsPort() {
         return server.tlsPort();
+    }
+
+    /** The bound management HTTP port, or -1 when the HTTP listener is not running. */
+    public int httpPort() {
+        return http.port();
+    }
+
+    /** The management view plugins get. */
+    public Administration admin() {
+        return admin;
     }
 
     /** The broker's users and permissions. */
@@ -207,6 +235,7 @@ public final class Broker implements AutoCloseable {
         closed = true;
         LOG.info("Wharf stopping");
         plugins.brokerStopping();
+        http.close();
         server.close();
         plugins.close();
         timer.shutdownNow();

@@ -10,7 +10,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Command line entry: {@code wharf [config-file]} runs the broker in the foreground until SIGTERM / Ctrl-C;
- * {@code wharf hash-password [password]} prints a password hash for {@code auth.users}.
+ * {@code wharf hash-password [password]} prints a password hash for {@code auth.users};
+ * {@code wharf ctl ...} is {@link WharfCtlCommand} ({@code bin/wharfctl}).
  * The configuration file is the argument, else {@code $WHARF_CONF}, else {@code conf/wharf.yaml}.
  */
 public final class BrokerMain {
@@ -21,6 +22,10 @@ public final class BrokerMain {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("hash-password")) {
             HashPasswordCommand.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("ctl")) {
+            WharfCtlCommand.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         Path file = Path.of(args.length > 0 ? args[0]

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.wharf.amqp.management.ManagementApi;
 import io.wharf.amqp.sasl.SaslAuthenticator;
+import io.wharf.amqp.stats.MessageCounters;
 import io.wharf.plugin.ConnectionInfo;
 import io.wharf.store.queue.QueueLimitException;
 import java.net.InetAddress;
@@ -87,6 +88,9 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean admitted;
     /** The CN of a verified TLS client certificate, for SASL EXTERNAL; null without one. */
     private String certificateName;
+    /** Messages in and out of this connection (management rates); set at open. */
+    private MessageCounters counters;
+    private long connectedAtMs;
 
     /**
      * @param saslLayer true when the client opened with the SASL protocol header; false for a bare AMQP header
@@ -99,6 +103,25 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
 
     EngineContext context() {
         return context;
+    }
+
+    /** This connection's message counters; null before open. */
+    MessageCounters counters() {
+        return counters;
+    }
+
+    /** The connection as plugins and management see it; set once the connection is open. */
+    ConnectionInfo info() {
+        return info;
+    }
+
+    long connectedAtMs() {
+        return connectedAtMs;
+    }
+
+    /** The proton-j connection (loop thread only). */
+    Connection protonConnection() {
+        return connection;
     }
 
     /** The connection's virtual host: its queues, topology and addresses. Set once the connection is open. */
@@ -176,11 +199,6 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
 
     String connectionId() {
         return info == null ? "(not open)" : info.id();
-    }
-
-    /** The connection as plugins see it; set once the connection is open (before any link attaches). */
-    ConnectionInfo info() {
-        return info;
     }
 
     @Override
@@ -314,10 +332,14 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
      * Safe from any thread.
      */
     public void closeForShutdown() {
+        closeForced("the broker is shutting down");
+    }
+
+    /** Closes the connection with amqp:connection:forced and {@code description}. Safe from any thread. */
+    void closeForced(String description) {
         ctx.executor().execute(() -> {
             if (connection.getLocalState() == EndpointState.ACTIVE) {
-                connection.setCondition(new ErrorCondition(ConnectionError.CONNECTION_FORCED,
-                        "the broker is shutting down"));
+                connection.setCondition(new ErrorCondition(ConnectionError.CONNECTION_FORCED, description));
                 connection.close();
                 closeWhenFlushed = true;
                 flush();
@@ -459,6 +481,9 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         info = new ConnectionInfo("conn-" + context.connectionIds().incrementAndGet(),
                 String.valueOf(ctx.channel().remoteAddress()), user, vhost, connection.getRemoteContainer());
         LOG.debug("Connection {} opened by {} from {}", info.id(), user, info.remoteAddress());
+        connectedAtMs = System.currentTimeMillis();
+        counters = context.counters().register();
+        context.connections().add(info.id(), this);
         context.events().connectionOpened(info);
         // The client's open may ask for heartbeats: tick now, not at the deadline computed before it arrived.
         if (tickTask != null) {
@@ -637,6 +662,8 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
             context.security().connections().closed(user, vhost);
         }
         if (info != null) {
+            context.connections().remove(info.id());
+            context.counters().release(counters);
             context.events().connectionClosed(info);
             LOG.debug("Connection {} closed", info.id());
         }

@@ -4,6 +4,7 @@ import io.wharf.amqp.address.AddressResolver.Resolution;
 import io.wharf.amqp.filter.SourceFilters;
 import io.wharf.amqp.message.MalformedMessageException;
 import io.wharf.amqp.message.MessageView;
+import io.wharf.amqp.stats.MessageCounters;
 import io.wharf.plugin.AuthorizationProvider.Access;
 import io.wharf.plugin.AuthorizationProvider.Resource;
 import io.wharf.store.queue.ConsumerOptions;
@@ -59,6 +60,10 @@ final class ConsumerLink implements QueueConsumer {
     /** Set when this link's no-local filter keeps the connection's own messages out of its subscription queue. */
     private boolean noLocal;
 
+    /** Messages sent on this link, and those of its queue (management rates). */
+    private final MessageCounters counters;
+    private final MessageCounters queueCounters;
+
     private int requested;
     private boolean draining;
     private boolean closed;
@@ -70,6 +75,12 @@ final class ConsumerLink implements QueueConsumer {
         this.queue = queue;
         this.presettled = presettled;
         this.ownsQueue = ownsQueue;
+        this.counters = connection.context().counters().register();
+        this.queueCounters = connection.context().counters().queue(queue);
+    }
+
+    MessageCounters counters() {
+        return counters;
     }
 
     /** Answers a client's attach of a receiving link; returns null when the link was refused. */
@@ -286,6 +297,10 @@ final class ConsumerLink implements QueueConsumer {
         Delivery out = sender.delivery(tag(delivery.messageId()));
         sender.sendNoCopy(ReadableBuffer.ByteBufferReader.wrap(encoded(delivery)));
         sender.advance();
+        boolean redelivered = !delivery.firstAcquirer() || delivery.deliveryCount() > 0;
+        counters.delivered(redelivered);
+        queueCounters.delivered(redelivered);
+        connection.counters().delivered(redelivered);
         if (presettled) {
             out.settle();
             queue.settle(this, delivery.messageId(), Outcome.ACCEPTED);
@@ -334,6 +349,11 @@ final class ConsumerLink implements QueueConsumer {
             return;
         }
         Outcome outcome = outcome(state);
+        if (outcome == Outcome.ACCEPTED) {
+            counters.acked();
+            queueCounters.acked();
+            connection.counters().acked();
+        }
         queue.settle(this, messageId(delivery.getTag()), outcome, annotations(state));
         delivery.settle();
         Interception.settled(connection, queue.name(), sender.getName(), messageId(delivery.getTag()), outcome);
@@ -380,6 +400,7 @@ final class ConsumerLink implements QueueConsumer {
         if (noLocal) {
             connection.noLocalQueues().remove(queue.name());
         }
+        connection.context().counters().release(counters);
         queue.removeConsumer(this);
         Interception.consumer(connection, queue.name(), sender.getName(), false);
         if (ownsQueue) {

@@ -1,6 +1,7 @@
 package io.wharf.amqp.engine;
 
 import io.wharf.amqp.sasl.SaslAuthenticator;
+import io.wharf.amqp.stats.BrokerCounters;
 import io.wharf.broker.config.AmqpConfig;
 import io.wharf.broker.plugin.PluginHost;
 import io.wharf.broker.security.Security;
@@ -18,6 +19,8 @@ import org.apache.qpid.proton.amqp.Symbol;
  * @param openProperties      {@code open.properties} sent to every client (product, version, node, ...)
  * @param offeredCapabilities {@code open.offered-capabilities}
  * @param security            permissions, connection counters and limits
+ * @param connections         the open connections, for management
+ * @param counters            message counters for management rates
  */
 public record EngineContext(
         AmqpConfig amqp,
@@ -28,5 +31,7 @@ public record EngineContext(
         Map<Symbol, Object> openProperties,
         Symbol[] offeredCapabilities,
         AtomicLong connectionIds,
-        Security security) {
+        Security security,
+        Connections connections,
+        BrokerCounters counters) {
 }

@@ -2,19 +2,20 @@ package io.wharf.amqp.engine;
 
 import io.wharf.amqp.address.AddressResolver.Resolution;
 import io.wharf.amqp.address.PublishTarget;
+import io.wharf.amqp.filter.TagFilter;
 import io.wharf.amqp.message.DeliveryTime;
 import io.wharf.amqp.message.InterceptedView;
 import io.wharf.amqp.message.MalformedMessageException;
 import io.wharf.amqp.message.MessageView;
+import io.wharf.amqp.stats.MessageCounters;
 import io.wharf.broker.plugin.InterceptorChain;
 import io.wharf.exchange.RoutedQueues;
-import io.wharf.plugin.Verdict;
 import io.wharf.plugin.PublishedMessage;
-import io.wharf.amqp.filter.TagFilter;
+import io.wharf.plugin.Verdict;
 import io.wharf.store.queue.MessageHeader;
-import io.wharf.store.queue.TagHash;
 import io.wharf.store.queue.MessageQueue;
 import io.wharf.store.queue.QueueFullException;
+import io.wharf.store.queue.TagHash;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.apache.qpid.proton.amqp.Symbol;
@@ -57,6 +58,9 @@ final class ProducerLink {
     /** Set for a dynamic (temporary) target queue: deleted when this link goes. */
     private final boolean ownsQueue;
 
+    /** Messages taken on this link (management rates). */
+    private final MessageCounters counters;
+
     private byte[] partial = EMPTY;
     private int partialLength;
     private int pendingStores;
@@ -71,6 +75,11 @@ final class ProducerLink {
         this.target = target;
         this.creditWindow = connection.context().amqp().linkCreditWindow();
         this.maxMessageSizeBytes = connection.context().amqp().maxMessageSizeBytes();
+        this.counters = connection.context().counters().register();
+    }
+
+    MessageCounters counters() {
+        return counters;
     }
 
     /** Answers a client's attach of a sending link; returns null when the link was refused. */
@@ -256,11 +265,16 @@ final class ProducerLink {
                 view.durable());
         int sizeBytes = message.remaining();
         String publishedTo = to.address();
+        String publishedThrough = to.exchangeName();
         pendingStores++;
         backpressure.received(sizeBytes);
         Publication.storeAll(queues, header, message).whenComplete((ok, error) -> connection.runOnLoop(() -> {
             pendingStores--;
             backpressure.stored(sizeBytes);
+            if (error == null) {
+                connection.context().counters().published(counters, connection.counters(),
+                        connection.vhost().name(), publishedThrough, queues);
+            }
             if (error == null && connection.context().events().hasListeners()) {
                 for (int i = 0; i < queues.size(); i++) {
                     connection.context().events().messagePublished(new PublishedMessage(
@@ -379,6 +393,7 @@ final class ProducerLink {
             return;
         }
         closed = true;
+        connection.context().counters().release(counters);
         if (ownsQueue) {
             connection.vhost().queues().delete(target.queue().name());
         }

@@ -43,7 +43,7 @@ public final class ConfigLoader {
     private static final Map<String, List<String>> SECTIONS = Map.of(
             "amqp", List.of("host", "port", "max-frame-size-bytes", "channel-max", "idle-timeout-ms",
                     "max-message-size-bytes", "link-credit-window", "node-name", "tls-port"),
-            "http", List.of("host", "port"),
+            "http", List.of("host", "port", "enabled", "rates-interval-ms", "rates-samples"),
             "store", List.of("fsync", "segment-size-bytes", "min-free-disk-bytes"),
             "limits", List.of("memory-high-watermark-percent", "max-inflight-bytes", "max-connections",
                     "max-connections-per-user", "max-connections-per-vhost", "max-queues-per-vhost",
@@ -186,7 +186,10 @@ public final class ConfigLoader {
     private static HttpConfig http(ValueReader r, ObjectNode s) {
         return new HttpConfig(
                 r.string("http.host", s, "host", "0.0.0.0"),
-                (int) r.integer("http.port", s, "port", 0, 65535, PORT_PROBLEM, 15672));
+                (int) r.integer("http.port", s, "port", 0, 65535, PORT_PROBLEM, 15672),
+                r.bool("http.enabled", s, "enabled", true),
+                r.integer("http.rates-interval-ms", s, "rates-interval-ms", 100, 3_600_000, null, 5000),
+                (int) r.integer("http.rates-samples", s, "rates-samples", 2, 1000, null, 12));
     }
 
     private static StoreConfig store(ValueReader r, ObjectNode s) {

@@ -1,6 +1,7 @@
 package io.wharf.broker.plugin;
 
 import io.wharf.broker.config.PluginsConfig;
+import io.wharf.broker.http.HttpRouteTable;
 import io.wharf.plugin.AuthenticationProvider;
 import io.wharf.plugin.AuthorizationProvider;
 import io.wharf.plugin.BrokerEventListener;
@@ -9,12 +10,11 @@ import io.wharf.plugin.ExchangeTypeProvider;
 import io.wharf.plugin.MessageInterceptor;
 import io.wharf.plugin.PluginContext;
 import io.wharf.plugin.PluginMessaging;
-import io.wharf.plugin.UserAdmin;
 import io.wharf.plugin.PublishedMessage;
+import io.wharf.plugin.UserAdmin;
 import io.wharf.plugin.WharfPlugin;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import io.wharf.plugin.admin.BrokerAdmin;
+import io.wharf.plugin.http.HttpRoutes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the enabled plugins for the life of the broker and feeds them broker events.
@@ -344,11 +346,15 @@ public final class PluginHost implements BrokerEventListener, AutoCloseable {
         private final UserAdmin users;
         private final EventDispatcher events;
         private final Hooks hooks;
+        private final BrokerAdmin admin;
+        private final HttpRouteTable routes;
         final PluginGuard guard;
         private boolean revoked;
 
         Context(String pluginName, Map<String, Object> settings, String brokerVersion, UserAdmin users,
                 EventDispatcher events, Hooks hooks) {
+            this.admin = hooks.services().admin();
+            this.routes = hooks.services().routes();
             this.pluginName = pluginName;
             this.settings = settings;
             this.brokerVersion = brokerVersion;
@@ -429,8 +435,31 @@ public final class PluginHost implements BrokerEventListener, AutoCloseable {
             return users;
         }
 
+        @Override
+        public BrokerAdmin admin() {
+            if (admin == null) {
+                throw new UnsupportedOperationException("this broker offers no management view to plugins");
+            }
+            return admin;
+        }
+
+        @Override
+        public HttpRoutes http() {
+            HttpRoutes owned = routes.forOwner(this, pluginName);
+            return (prefix, access, handler) -> {
+                synchronized (Context.this) {
+                    if (revoked) {
+                        LOG.warn("Plugin '{}' added an HTTP route after it stopped or failed; ignored", pluginName);
+                        return;
+                    }
+                    owned.add(prefix, access, handler);
+                }
+            };
+        }
+
         synchronized void revoke() {
             revoked = true;
+            routes.removeAll(this);
             events.removeAll(this);
             hooks.removeAll(this);
         }

@@ -1,18 +1,25 @@
 package io.wharf.broker.plugin;
 
+import io.wharf.broker.http.HttpRouteTable;
 import io.wharf.plugin.ExchangeTypeProvider;
 import io.wharf.plugin.PluginMessaging;
+import io.wharf.plugin.admin.BrokerAdmin;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * What the broker lends plugins beyond events and users: messaging, and where their exchange types go.
+ * What the broker lends plugins beyond events and users: messaging, where their exchange types go, the management
+ * view and the HTTP routes.
  *
  * @param messaging     {@link io.wharf.plugin.PluginContext#messaging()}
  * @param exchangeTypes takes each {@link ExchangeTypeProvider} a plugin adds; throws
  *                      {@link IllegalArgumentException} for a name that is taken
+ * @param admin         {@link io.wharf.plugin.PluginContext#admin()}; null when the broker offers none (tests of
+ *                      the host alone)
+ * @param routes        where {@link io.wharf.plugin.PluginContext#http()} adds routes; a plugin's go when it stops
  */
-public record PluginServices(PluginMessaging messaging, Consumer<ExchangeTypeProvider> exchangeTypes) {
+public record PluginServices(PluginMessaging messaging, Consumer<ExchangeTypeProvider> exchangeTypes,
+        BrokerAdmin admin, HttpRouteTable routes) {
 
     /** No broker behind: messaging fails, exchange types are refused (for tests of the host alone). */
     public static final PluginServices NONE = new PluginServices(new PluginMessaging() {
@@ -28,5 +35,5 @@ public record PluginServices(PluginMessaging messaging, Consumer<ExchangeTypePro
         }
     }, provider -> {
         throw new IllegalArgumentException("exchange types need a broker");
-    });
+    }, null, new HttpRouteTable());
 }

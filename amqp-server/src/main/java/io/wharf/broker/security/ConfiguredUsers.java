@@ -67,6 +67,16 @@ public final class ConfiguredUsers implements UserAdmin {
     }
 
     @Override
+    public synchronized boolean setTags(String name, Set<String> tags) {
+        Entry old = users.get(name);
+        if (old == null) {
+            return false;
+        }
+        users.put(name, new Entry(new User(name, tags, old.user().loopbackOnly()), old.passwordHash()));
+        return true;
+    }
+
+    @Override
     public synchronized boolean deleteUser(String name) {
         permissions.values().removeIf(p -> p.user().equals(name));
         return users.remove(name) != null;

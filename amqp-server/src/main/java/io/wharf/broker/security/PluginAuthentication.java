@@ -81,6 +81,11 @@ public final class PluginAuthentication implements UserAdmin {
     }
 
     @Override
+    public boolean setTags(String name, Set<String> tags) {
+        return users.setTags(name, tags);
+    }
+
+    @Override
     public boolean deleteUser(String name) {
         return users.deleteUser(name);
     }

@@ -125,6 +125,16 @@ public final class StoredUsers implements UserAdmin {
     }
 
     @Override
+    public synchronized boolean setTags(String name, Set<String> tags) {
+        Entry old = users.get(name);
+        if (old == null) {
+            return false;
+        }
+        putUser(name, null, tags);
+        return true;
+    }
+
+    @Override
     public synchronized boolean deleteUser(String name) {
         boolean[] deleted = {false};
         write(() -> deleted[0] = store.deleteUser(name));

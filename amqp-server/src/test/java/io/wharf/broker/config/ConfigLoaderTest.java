@@ -354,6 +354,20 @@ class ConfigLoaderTest {
     // ---- environment overrides
 
     @Test
+    void httpRatesAndEnabledKeys() {
+        HttpConfig http = ConfigLoader.parse("http:\n  enabled: false\n  rates-interval-ms: 1000\n  rates-samples: 60\n",
+                Map.of()).http();
+        assertEquals(new HttpConfig("0.0.0.0", 15672, false, 1000, 60), http);
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse("http:\n  rates-interval-ms: 5\n", Map.of()));
+        assertTrue(e.getMessage().contains("http.rates-interval-ms"), e.getMessage());
+        ConfigException samples = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse("http:\n  rates-samples: 1\n", Map.of()));
+        assertTrue(samples.getMessage().contains("http.rates-samples"), samples.getMessage());
+        assertEquals(false, ConfigLoader.parse("", Map.of("WHARF_HTTP_ENABLED", "false")).http().enabled());
+    }
+
+    @Test
     void envVariableNamesFollowTheKeys() {
         Map<String, String> variables = ConfigLoader.envVariables();
         assertEquals("WHARF_AMQP_PORT", variables.get("amqp.port"));
@@ -365,7 +379,8 @@ class ConfigLoaderTest {
         assertEquals("WHARF_PLUGINS_ENABLED", variables.get("plugins.enabled"));
         assertFalse(variables.containsKey("auth.users"));
         assertFalse(variables.containsKey("plugins.settings"));
-        assertEquals(36, variables.size()); // amqp 9, http 2, data-dir, store 3, limits 7, queues 1, vhosts, auth 1,
+        assertEquals("WHARF_HTTP_RATES_INTERVAL_MS", variables.get("http.rates-interval-ms"));
+        assertEquals(39, variables.size()); // amqp 9, http 5, data-dir, store 3, limits 7, queues 1, vhosts, auth 1,
         // tls 9, plugins 2
         assertEquals(variables.size(), new HashSet<>(variables.values()).size());
     }
@@ -450,7 +465,10 @@ class ConfigLoaderTest {
         assertEquals(defaults.dataDir(), config.dataDir());
         assertEquals(defaults.queues(), config.queues());
         assertEquals(defaults.vhosts(), config.vhosts());
-        assertEquals(defaults.plugins(), config.plugins());
+        // The shipped file starts the plugins that serve the console, the REST API and /metrics.
+        assertEquals(List.of("management", "prometheus"), config.plugins().enabled());
+        assertEquals(defaults.plugins().dir(), config.plugins().dir());
+        assertEquals(defaults.plugins().settings(), config.plugins().settings());
         assertTrue(config.auth().anonymousEnabled());
 
         List<UserConfig> users = config.auth().users();

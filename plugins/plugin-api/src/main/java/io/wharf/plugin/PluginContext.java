@@ -1,5 +1,7 @@
 package io.wharf.plugin;
 
+import io.wharf.plugin.admin.BrokerAdmin;
+import io.wharf.plugin.http.HttpRoutes;
 import java.util.Map;
 
 /** What a started plugin may use of the broker. */
@@ -45,4 +47,12 @@ public interface PluginContext {
 
     /** Declaring exchanges and publishing copies of messages, for plugins that route messages themselves. */
     PluginMessaging messaging();
+
+    /** The broker's topology, connections, counters and alarms (for management and metrics plugins). */
+    BrokerAdmin admin();
+
+    /**
+     * The management HTTP server's routes. Routes added here are removed when the plugin stops or fails to start.
+     */
+    HttpRoutes http();
 }

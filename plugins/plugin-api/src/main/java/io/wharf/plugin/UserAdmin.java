@@ -50,6 +50,13 @@ public interface UserAdmin {
     /** Creates the user or replaces its password and tags. */
     void putUser(String name, char[] password, Set<String> tags);
 
+    /**
+     * Replaces a user's tags, keeping its password.
+     *
+     * @return false when there is no such user
+     */
+    boolean setTags(String name, Set<String> tags);
+
     /** @return false when there was no such user */
     boolean deleteUser(String name);
 

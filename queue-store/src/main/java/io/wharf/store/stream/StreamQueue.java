@@ -460,6 +460,13 @@ public final class StreamQueue implements MessageQueue, Scheduling {
         return offset;
     }
 
+    /** Every named consumer's stored (last settled) offset, for management. */
+    public CompletableFuture<Map<String, Long>> storedOffsets() {
+        CompletableFuture<Map<String, Long>> offsets = new CompletableFuture<>();
+        executor.execute(() -> offsets.complete(new java.util.TreeMap<>(settledOffsets)));
+        return offsets;
+    }
+
     /**
      * Sets the stored offset of the consumer named {@code consumerName}, as if it had settled {@code offset} last
      * (a lower value moves it back): its next attach resumes after it. Saved at once. A consumer of that name

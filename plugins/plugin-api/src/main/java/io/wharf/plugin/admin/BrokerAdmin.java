@@ -1,0 +1,178 @@
+package io.wharf.plugin.admin;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The broker's topology, connections and counters, for management plugins (the HTTP API, metrics). Reads return
+ * snapshots (may lag a little behind the queues); changes return futures that complete once the change is made (and
+ * stored, for durable things). A refused operation throws or fails with {@link AdminException} naming the problem,
+ * and changes nothing. Every method is thread-safe and never blocks on disk; none may be called on a network loop
+ * with {@code join()}.
+ */
+public interface BrokerAdmin {
+
+    /** The node name ({@code amqp.node-name}). */
+    String nodeName();
+
+    /** Broker-wide totals and rates, summed over every queue. */
+    Overview overview();
+
+    // ---- virtual hosts ----
+
+    List<String> vhosts();
+
+    /** Completes with true when created, false when it existed. */
+    CompletableFuture<Boolean> createVhost(String name);
+
+    /** Deletes the vhost with everything in it; completes with false when there was none. 403 for {@code /}. */
+    CompletableFuture<Boolean> deleteVhost(String name);
+
+    // ---- queues ----
+
+    /** The queues of one vhost (404 when it does not exist), or of all vhosts when {@code vhost} is null. */
+    List<QueueInfo> queues(String vhost);
+
+    /** The queue, or a 404 {@link AdminException}. */
+    QueueInfo queue(String vhost, String name);
+
+    /** Declares a queue; completes with true when created, false when an equivalent one existed (409 different). */
+    CompletableFuture<Boolean> declareQueue(QueueSpec spec);
+
+    /** Deletes a queue; completes with its message count. 404 when absent. */
+    CompletableFuture<Long> deleteQueue(String vhost, String name);
+
+    /** Removes the messages waiting in a queue; completes with their count. 404 when absent. */
+    CompletableFuture<Long> purgeQueue(String vhost, String name);
+
+    /**
+     * Takes up to {@code count} messages from the head of a queue, as a consumer would: with {@code requeue} they go
+     * back (released, delivery count unchanged) after being read, otherwise they are accepted (removed).
+     */
+    CompletableFuture<List<FetchedMessage>> get(String vhost, String queue, int count, boolean requeue);
+
+    // ---- exchanges and bindings ----
+
+    List<ExchangeInfo> exchanges(String vhost);
+
+    ExchangeInfo exchange(String vhost, String name);
+
+    /** Completes with true when created, false when an equivalent one existed (409 different, 403 {@code amq.}). */
+    CompletableFuture<Boolean> declareExchange(ExchangeSpec spec);
+
+    CompletableFuture<Boolean> deleteExchange(String vhost, String name);
+
+    /**
+     * Publishes a message to an exchange ({@code ""} is the default exchange: the routing key names the queue).
+     * Completes with true once it is stored in every queue it reached, false when it reached none.
+     */
+    CompletableFuture<Boolean> publish(String vhost, String exchange, String routingKey, OutgoingMessage message);
+
+    /** Every binding of a vhost, or of all vhosts when null. */
+    CompletableFuture<List<BindingInfo>> bindings(String vhost);
+
+    /** Completes with true when added, false when it existed. 404 for an unknown source or destination. */
+    CompletableFuture<Boolean> bind(BindingInfo binding);
+
+    /** Completes with true when removed, false when there was no such binding. */
+    CompletableFuture<Boolean> unbind(BindingInfo binding);
+
+    // ---- connections and consumers ----
+
+    /** Open client connections with their sessions and links. */
+    CompletableFuture<List<ConnectionInfo>> connections();
+
+    /** Closes a connection with {@code amqp:connection:forced} and {@code reason}; completes false when unknown. */
+    CompletableFuture<Boolean> closeConnection(String id, String reason);
+
+    // ---- streams ----
+
+    /** Stored offsets of a stream's named consumers, with lag (messages after the stored offset). 404 not a stream. */
+    CompletableFuture<List<StreamOffsetInfo>> streamOffsets(String vhost, String stream);
+
+    CompletableFuture<Void> setStreamOffset(String vhost, String stream, String consumer, long offset);
+
+    // ---- scheduled (delayed) messages ----
+
+    /** Messages waiting for their delivery time in a queue (or a vhost when queue is null). */
+    CompletableFuture<List<ScheduledMessage>> scheduledMessages(String vhost, String queue);
+
+    /** Cancels one scheduled message; completes false when there was none with that id. */
+    CompletableFuture<Boolean> cancelScheduledMessage(String vhost, String queue, long id);
+
+    // ---- health ----
+
+    /** Resource alarms in force now (empty when healthy). */
+    List<Alarm> alarms();
+
+    // ---- records ----
+
+    /** Broker-wide numbers. */
+    record Overview(String nodeName, String brokerVersion, long uptimeMs, int vhosts, int queues, int exchanges,
+            int connections, int consumers, long messages, long messagesReady, long messagesUnacknowledged,
+            MessageStats stats) {
+    }
+
+    record QueueInfo(String vhost, String name, String type, boolean durable, boolean exclusive, boolean autoDelete,
+            Map<String, Object> arguments, long messages, int consumers, MessageStats stats) {
+    }
+
+    record QueueSpec(String vhost, String name, String type, boolean durable, boolean exclusive, boolean autoDelete,
+            Map<String, Object> arguments) {
+    }
+
+    record ExchangeInfo(String vhost, String name, String type, boolean durable, boolean autoDelete,
+            boolean internal, Map<String, Object> arguments, MessageStats stats) {
+    }
+
+    record ExchangeSpec(String vhost, String name, String type, boolean durable, boolean autoDelete,
+            boolean internal, Map<String, Object> arguments) {
+    }
+
+    /** @param destinationType {@code queue} or {@code exchange} */
+    record BindingInfo(String vhost, String source, String destination, String destinationType, String routingKey,
+            Map<String, Object> arguments) {
+    }
+
+    /**
+     * A message to publish. {@code properties} uses RabbitMQ's HTTP API names where AMQP 1.0 has the field:
+     * message_id, correlation_id, content_type, content_encoding, reply_to, subject, user_id, expiration (ms, a
+     * string), priority, delivery_mode (2 = durable), headers (application properties).
+     */
+    record OutgoingMessage(byte[] payload, Map<String, Object> properties) {
+    }
+
+    /**
+     * A message taken by {@link #get}.
+     *
+     * @param payload     the body: the data section's bytes, or an amqp-value string's UTF-8 bytes
+     * @param properties  the message's properties in the names {@link OutgoingMessage} uses (headers included)
+     * @param redelivered delivered before
+     */
+    record FetchedMessage(byte[] payload, Map<String, Object> properties, boolean redelivered, long remaining) {
+    }
+
+    /** One link of a connection. @param role {@code sender} (broker sends: a consumer) or {@code receiver}. */
+    record LinkInfo(String name, String role, String address, int session, long credit, long unsettled,
+            MessageStats stats) {
+    }
+
+    record SessionInfo(int channel, int links) {
+    }
+
+    record ConnectionInfo(String id, String user, String vhost, String remoteAddress, String containerId,
+            long connectedAtMs, List<SessionInfo> sessions, List<LinkInfo> links, MessageStats stats) {
+    }
+
+    /** @param lag messages in the stream after the stored offset */
+    record StreamOffsetInfo(String consumer, long offset, long lag) {
+    }
+
+    record ScheduledMessage(String vhost, String queue, long id, long deliveryTimeMs, int sizeBytes) {
+    }
+
+    /** @param resource {@code disk} or {@code memory} */
+    record Alarm(String resource, String reason) {
+    }
+}

@@ -19,6 +19,10 @@ import io.wharf.store.meta.MetadataStore;
 import io.wharf.store.queue.QueueDefinition;
 import io.wharf.store.queue.QueueRegistry;
 import io.wharf.store.queue.QueueThreads;
+import io.wharf.store.log.FsyncPolicy;
+import io.wharf.store.tx.DedupWindows;
+import io.wharf.store.tx.TxJournal;
+import io.wharf.amqp.engine.TransactionSupport;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +57,7 @@ public final class Broker implements AutoCloseable {
     private final QueueThreads queueThreads;
     private final LogWriter logWriter;
     private final DiskQueueStorage storage;
+    private final TxJournal journal;
     private final QueueRegistry queues;
     private final Topology topology;
     private final VirtualHostRegistry vhosts;
@@ -72,6 +77,9 @@ public final class Broker implements AutoCloseable {
         logWriter = LogWriter.start(LogWriterConfig.defaults().withFsyncPolicy(config.store().fsync()));
         storage = new DiskQueueStorage(config.dataDir(),
                 LogConfig.defaults().withSegmentSizeBytes(config.store().segmentSizeBytes()), logWriter, metadata);
+        // Before any queue opens: each queue log applies the commits the journal recovered for it.
+        journal = TxJournal.open(config.dataDir(), config.store().fsync().kind() != FsyncPolicy.Kind.NEVER);
+        storage.useJournal(journal);
         queueThreads = new QueueThreads(cores);
         vhosts = new VirtualHostRegistry(queueThreads, storage, config.queues());
         List<QueueDefinition> durable = storage.recoverableQueues();
@@ -110,7 +118,9 @@ public final class Broker implements AutoCloseable {
                 openProperties(config),
                 new Symbol[] {Symbol.valueOf("ANONYMOUS-RELAY"), Symbol.valueOf("LINK_PAIR_V1_0"),
                         Symbol.valueOf("SHARED-SUBS")},
-                new AtomicLong());
+                new AtomicLong(),
+                new TransactionSupport(journal, new DedupWindows.Limits(config.store().dedupWindowSize(),
+                        config.store().dedupWindowSeconds() * 1000), new AtomicLong()));
         server = AmqpServer.start(context, config.amqp().host(), config.amqp().port());
         LOG.info("Wharf {} listening for AMQP on {}:{}", VERSION, config.amqp().host(), server.port());
     }
@@ -178,6 +188,7 @@ public final class Broker implements AutoCloseable {
         }
         queueThreads.close();
         logWriter.close();
+        journal.close();
         storage.close();
         hashing.shutdownNow();
         LOG.info("Wharf stopped");

@@ -68,6 +68,8 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
     /** Consumers that are topic subscriptions, with their subscription. */
     private final Map<ConsumerLink, TopicSubscription> subscriptions = new HashMap<>();
     private ManagementApi managementApi;
+    /** This connection's transactions; made on first use. */
+    private TransactionCoordinator transactions;
     /** Exclusive queues declared on this connection (through management): deleted when it closes. */
     private final Set<String> exclusiveQueues = ConcurrentHashMap.newKeySet();
     /** Temporary queues of this connection's dynamic links (deleted by their links; here only for ownership). */
@@ -117,6 +119,14 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         if (subscription != null) {
             host.subscriptions().leave(subscription, closed);
         }
+    }
+
+    /** The connection's transactions (coordinator links, open txns, the publish store step). Loop thread only. */
+    TransactionCoordinator transactions() {
+        if (transactions == null) {
+            transactions = new TransactionCoordinator(this);
+        }
+        return transactions;
     }
 
     List<ManagementLinkPair> managementPairs() {
@@ -484,6 +494,8 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
             producers.remove(producer);
         } else if (owner instanceof ManagementLinkPair pair) {
             pair.closed(link);
+        } else if (owner instanceof CoordinatorLink coordinator) {
+            coordinator.close();
         }
         if (link.getLocalState() != EndpointState.CLOSED) {
             if (closed) {
@@ -503,6 +515,8 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
             consumer.onDisposition(delivery);
         } else if (owner instanceof ManagementLinkPair pair) {
             pair.onDelivery(delivery);
+        } else if (owner instanceof CoordinatorLink coordinator) {
+            coordinator.onTransfer(delivery);
         }
     }
 
@@ -555,6 +569,9 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         producers.clear();
         managementPairs.clear();
+        if (transactions != null) {
+            transactions.connectionClosed();
+        }
         for (String queue : exclusiveQueues) {
             if (exclusiveQueues.remove(queue)) {
                 host.topology().deleteQueue(queue);

@@ -16,6 +16,7 @@ import org.apache.qpid.proton.amqp.Symbol;
  * @param vhosts              virtual hosts by name; a connection picks one at open
  * @param openProperties      {@code open.properties} sent to every client (product, version, node, ...)
  * @param offeredCapabilities {@code open.offered-capabilities}
+ * @param transactions        the transaction journal and duplicate-detection defaults
  */
 public record EngineContext(
         AmqpConfig amqp,
@@ -25,5 +26,6 @@ public record EngineContext(
         PluginHost events,
         Map<Symbol, Object> openProperties,
         Symbol[] offeredCapabilities,
-        AtomicLong connectionIds) {
+        AtomicLong connectionIds,
+        TransactionSupport transactions) {
 }

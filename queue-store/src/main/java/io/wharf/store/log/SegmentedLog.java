@@ -309,6 +309,8 @@ public final class SegmentedLog {
      */
     public CompletableFuture<Void> sync() {
         return submitTask(batch -> {
+            // Records staged earlier in this run go to the file first: the listener reuses the staging buffer.
+            flushStaging(batch);
             if (listener != null) {
                 listener.endOfRun(batch);
             }

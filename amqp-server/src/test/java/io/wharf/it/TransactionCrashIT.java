@@ -157,7 +157,7 @@ class TransactionCrashIT {
         try (Receiver receiver = connection.openReceiver("/queues/" + queue,
                 new ReceiverOptions().autoAccept(false).creditWindow(500))) {
             Delivery d;
-            while ((d = receiver.receive(2, SECONDS)) != null) {
+            while ((d = receiver.receive(5, SECONDS)) != null) {
                 ns.add(((Number) d.message().property("n")).intValue());
                 d.accept();
             }

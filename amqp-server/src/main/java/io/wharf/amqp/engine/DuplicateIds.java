@@ -23,12 +23,24 @@ final class DuplicateIds {
     private DuplicateIds() {
     }
 
-    /** The id to check for {@code queue}, or null when the message has none there. */
-    static String idFor(MessageView view, QueueDefinition queue) {
+    /** The message's {@code _AMQ_DUPL_ID} as a typed id, or null; read once per message. */
+    static String artemisId(MessageView view) {
         Object id = view.applicationProperty(ARTEMIS_PROPERTY);
-        if (id == null && "message-id".equals(String.valueOf(queue.arguments().get(MODE_ARGUMENT)))) {
-            id = view.messageId();
+        return id == null ? null : typed(id);
+    }
+
+    /**
+     * The id to check for {@code queue}: {@code artemisId} when there is one, else the message-id on a queue that
+     * asks for it; null when the message has none there.
+     */
+    static String idFor(String artemisId, MessageView view, QueueDefinition queue) {
+        if (artemisId != null) {
+            return artemisId;
         }
+        if (queue.arguments().isEmpty() || !"message-id".equals(queue.arguments().get(MODE_ARGUMENT))) {
+            return null;
+        }
+        Object id = view.messageId();
         return id == null ? null : typed(id);
     }
 

@@ -92,8 +92,9 @@ final class TransactionCoordinator {
         List<MessageQueue> targets = new ArrayList<>(queues.size());
         List<Transaction.ReservedId> reserved = new ArrayList<>();
         long now = System.currentTimeMillis();
+        String artemisId = DuplicateIds.artemisId(view);
         for (MessageQueue queue : queues) {
-            String id = DuplicateIds.idFor(view, queue.definition());
+            String id = DuplicateIds.idFor(artemisId, view, queue.definition());
             if (id != null) {
                 if (!windows.reserve(vhost, queue.name(), id, DuplicateIds.limitsFor(queue.definition(),
                         support.defaultLimits()), now)) {

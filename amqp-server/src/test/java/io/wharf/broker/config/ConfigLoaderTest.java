@@ -365,7 +365,8 @@ class ConfigLoaderTest {
         assertEquals("WHARF_PLUGINS_ENABLED", variables.get("plugins.enabled"));
         assertFalse(variables.containsKey("auth.users"));
         assertFalse(variables.containsKey("plugins.settings"));
-        assertEquals(21, variables.size()); // amqp 8, http 2, data-dir, store 3, limits 2, queues 1, vhosts, auth 1,
+        assertEquals("WHARF_STORE_DEDUP_WINDOW_SIZE", variables.get("store.dedup-window-size"));
+        assertEquals(23, variables.size()); // amqp 8, http 2, data-dir, store 5, limits 2, queues 1, vhosts, auth 1,
         // plugins 2
         assertEquals(variables.size(), new HashSet<>(variables.values()).size());
     }

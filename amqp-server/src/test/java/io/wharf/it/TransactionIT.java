@@ -185,6 +185,21 @@ class TransactionIT {
     }
 
     @Test
+    void aSessionThatEndsRollsBackItsTransactionAndFreesItsIds() throws Exception {
+        try (Connection connection = connect()) {
+            Session session = connection.openSession();
+            Sender sender = session.openSender("/queues/tx-session");
+            session.beginTransaction();
+            sender.send(Message.create("never committed").property("_AMQ_DUPL_ID", "s-1"))
+                    .awaitSettlement(5, TimeUnit.SECONDS);
+            session.close();
+            Sender plain = connection.openSender("/queues/tx-session");
+            plain.send(Message.create("stored").property("_AMQ_DUPL_ID", "s-1")).awaitSettlement(5, TimeUnit.SECONDS);
+            assertEquals(List.of("stored"), drain(connection, "tx-session"));
+        }
+    }
+
+    @Test
     void aCommitThatMustRollBackSaysSo() throws Exception {
         try (Connection connection = connect()) {
             Sender plain = connection.openSender("/queues/tx-dup2");

@@ -454,6 +454,9 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
             }
         }
         managementPairs.removeIf(pair -> pair.session() == session);
+        if (transactions != null) {
+            transactions.sessionClosed(session);
+        }
         session.close();
     }
 

@@ -144,6 +144,10 @@ final class CoordinatorLink {
         return rejected;
     }
 
+    org.apache.qpid.proton.engine.Session session() {
+        return receiver.getSession();
+    }
+
     void close() {
         if (!closed) {
             closed = true;

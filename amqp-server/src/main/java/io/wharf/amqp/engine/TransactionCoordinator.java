@@ -71,6 +71,16 @@ final class TransactionCoordinator {
         }
     }
 
+    /** A session ended (its coordinator links with it): their open transactions roll back. */
+    void sessionClosed(org.apache.qpid.proton.engine.Session session) {
+        for (Transaction txn : new ArrayList<>(declaredOn.keySet())) {
+            CoordinatorLink link = declaredOn.get(txn);
+            if (link.session() == session) {
+                link.close();
+            }
+        }
+    }
+
     /** The connection went: every open transaction rolls back. */
     void connectionClosed() {
         for (Transaction txn : new ArrayList<>(open.values())) {

@@ -3,6 +3,7 @@ package io.wharf.broker;
 import io.wharf.amqp.engine.Backpressure;
 import io.wharf.amqp.engine.Connections;
 import io.wharf.amqp.engine.EngineContext;
+import io.wharf.amqp.engine.TransactionSupport;
 import io.wharf.amqp.engine.VirtualHost;
 import io.wharf.amqp.sasl.SaslAuthenticator;
 import io.wharf.amqp.server.AmqpServer;
@@ -24,6 +25,7 @@ import io.wharf.exchange.Topology;
 import io.wharf.plugin.UserAdmin;
 import io.wharf.store.DiskQueueStorage;
 import io.wharf.store.DiskSpace;
+import io.wharf.store.log.FsyncPolicy;
 import io.wharf.store.log.LogConfig;
 import io.wharf.store.log.LogWriter;
 import io.wharf.store.log.LogWriterConfig;
@@ -33,6 +35,8 @@ import io.wharf.store.queue.MemoryQueueLog;
 import io.wharf.store.queue.QueueDefinition;
 import io.wharf.store.queue.QueueRegistry;
 import io.wharf.store.queue.QueueThreads;
+import io.wharf.store.tx.DedupWindows;
+import io.wharf.store.tx.TxJournal;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,6 +71,7 @@ public final class Broker implements AutoCloseable {
     private final QueueThreads queueThreads;
     private final LogWriter logWriter;
     private final DiskQueueStorage storage;
+    private final TxJournal journal;
     private final QueueRegistry queues;
     private final Topology topology;
     private final VirtualHostRegistry vhosts;
@@ -89,6 +94,9 @@ public final class Broker implements AutoCloseable {
         logWriter = LogWriter.start(LogWriterConfig.defaults().withFsyncPolicy(config.store().fsync()));
         storage = new DiskQueueStorage(config.dataDir(),
                 LogConfig.defaults().withSegmentSizeBytes(config.store().segmentSizeBytes()), logWriter, metadata);
+        // Before any queue opens: each queue log applies the commits the journal recovered for it.
+        journal = TxJournal.open(config.dataDir(), config.store().fsync().kind() != FsyncPolicy.Kind.NEVER);
+        storage.useJournal(journal);
         queueThreads = new QueueThreads(cores);
         ExchangeTypes exchangeTypes = new ExchangeTypes();
         vhosts = new VirtualHostRegistry(queueThreads, storage, config.queues(), exchangeTypes,
@@ -148,7 +156,9 @@ public final class Broker implements AutoCloseable {
                 new Security(new AccessControl(users, logins::acceptedByPlugin), new ConnectionLimits(config.limits()),
                         config.limits()),
                 connections,
-                counters);
+                counters,
+                new TransactionSupport(journal, new DedupWindows.Limits(config.store().dedupWindowSize(),
+                        config.store().dedupWindowSeconds() * 1000), new AtomicLong()));
         boolean tls = config.tls().enabled() && config.tls().amqpPort() >= 0;
         server = AmqpServer.start(context, config.amqp().host(), config.amqp().port(),
                 config.tls().amqpPort(), tls ? TlsContexts.server(config.tls()) : null);
@@ -247,6 +257,7 @@ public final class Broker implements AutoCloseable {
         }
         queueThreads.close();
         logWriter.close();
+        journal.close();
         storage.close();
         try {
             userStore.close();

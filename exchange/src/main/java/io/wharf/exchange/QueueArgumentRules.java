@@ -59,6 +59,12 @@ final class QueueArgumentRules {
         integer(arguments, "x-max-length-bytes", 0, Long.MAX_VALUE);
         integer(arguments, "x-max-priority", 0, 255);
         integer(arguments, "x-delivery-limit", 0, Long.MAX_VALUE);
+        integer(arguments, "x-dedup-window-size", 1, Integer.MAX_VALUE);
+        integer(arguments, "x-dedup-window-seconds", 0, Long.MAX_VALUE / 1000);
+        String dedup = string(arguments, "x-message-deduplication", null);
+        if (dedup != null && !dedup.equals("message-id")) {
+            throw TopologyException.badRequest("x-message-deduplication must be message-id; it was '" + dedup + "'");
+        }
         String overflow = string(arguments, "x-overflow", null);
         if (overflow != null && !OVERFLOW.contains(overflow)) {
             throw TopologyException.badRequest("x-overflow must be drop-head, reject-publish or reject-publish-dlx;"

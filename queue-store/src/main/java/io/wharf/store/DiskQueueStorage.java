@@ -10,6 +10,7 @@ import io.wharf.store.meta.MetadataStore;
 import io.wharf.store.queue.QueueDefinition;
 import io.wharf.store.queue.QueueLog;
 import io.wharf.store.queue.QueueStorage;
+import io.wharf.store.tx.TxJournal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -57,6 +58,8 @@ public final class DiskQueueStorage implements QueueStorage, AutoCloseable {
     private final LogConfig logConfig;
     private final LogWriter writer;
     private final MetadataStore metadata;
+    /** The transaction journal whose recovered commits each queue log applies when it opens; null: none. */
+    private volatile TxJournal journal;
     private volatile Thread metadataWriter;
     private final ExecutorService metadataThread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "wharf-metadata");
@@ -126,8 +129,17 @@ public final class DiskQueueStorage implements QueueStorage, AutoCloseable {
         };
     }
 
+    /** Queue logs opened from now on apply what {@code journal} recovered for them (call before queues open). */
+    public void useJournal(TxJournal journal) {
+        this.journal = journal;
+    }
+
     private QueueLog open(String vhost, String queueName) throws IOException {
         FileQueueLog log = FileQueueLog.open(queueFolder(vhost, queueName), logConfig, writer);
+        TxJournal tx = journal;
+        if (tx != null) {
+            log.preparedRecords(tx.recoveredFor(vhost, queueName));
+        }
         reportRecovery(queueName, log.recoveryReport());
         return log;
     }
@@ -271,6 +283,10 @@ public final class DiskQueueStorage implements QueueStorage, AutoCloseable {
     }
 
     private void deleted(String vhost, String queueName) {
+        TxJournal tx = journal;
+        if (tx != null) {
+            tx.dedup().forget(vhost, queueName);
+        }
         onMetadataThread(() -> {
             try {
                 metadata.deleteQueue(vhost, queueName);

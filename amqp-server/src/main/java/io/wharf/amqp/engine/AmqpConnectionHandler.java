@@ -71,6 +71,8 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
     /** Consumers that are topic subscriptions, with their subscription. */
     private final Map<ConsumerLink, TopicSubscription> subscriptions = new HashMap<>();
     private ManagementApi managementApi;
+    /** This connection's transactions; made on first use. */
+    private TransactionCoordinator transactions;
     /** Exclusive queues declared on this connection (through management): deleted when it closes. */
     private final Set<String> exclusiveQueues = ConcurrentHashMap.newKeySet();
     /** Temporary queues of this connection's dynamic links (deleted by their links; here only for ownership). */
@@ -150,6 +152,14 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         if (subscription != null) {
             host.subscriptions().leave(subscription, closed);
         }
+    }
+
+    /** The connection's transactions (coordinator links, open txns, the publish store step). Loop thread only. */
+    TransactionCoordinator transactions() {
+        if (transactions == null) {
+            transactions = new TransactionCoordinator(this);
+        }
+        return transactions;
     }
 
     List<ManagementLinkPair> managementPairs() {
@@ -525,6 +535,9 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
             }
         }
         managementPairs.removeIf(pair -> pair.session() == session);
+        if (transactions != null) {
+            transactions.sessionClosed(session);
+        }
         session.close();
     }
 
@@ -582,6 +595,8 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
             producers.remove(producer);
         } else if (owner instanceof ManagementLinkPair pair) {
             pair.closed(link);
+        } else if (owner instanceof CoordinatorLink coordinator) {
+            coordinator.close();
         }
         if (link.getLocalState() != EndpointState.CLOSED) {
             if (closed) {
@@ -601,6 +616,8 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
             consumer.onDisposition(delivery);
         } else if (owner instanceof ManagementLinkPair pair) {
             pair.onDelivery(delivery);
+        } else if (owner instanceof CoordinatorLink coordinator) {
+            coordinator.onTransfer(delivery);
         }
     }
 
@@ -653,6 +670,9 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         producers.clear();
         managementPairs.clear();
+        if (transactions != null) {
+            transactions.connectionClosed();
+        }
         for (String queue : exclusiveQueues) {
             if (exclusiveQueues.remove(queue)) {
                 host.topology().deleteQueue(queue);

@@ -26,6 +26,7 @@ import org.apache.qpid.proton.amqp.messaging.Modified;
 import org.apache.qpid.proton.amqp.messaging.Rejected;
 import org.apache.qpid.proton.amqp.messaging.Released;
 import org.apache.qpid.proton.amqp.messaging.Source;
+import org.apache.qpid.proton.amqp.transaction.TransactionalState;
 import org.apache.qpid.proton.amqp.transport.AmqpError;
 import org.apache.qpid.proton.amqp.transport.DeliveryState;
 import org.apache.qpid.proton.amqp.transport.ReceiverSettleMode;
@@ -345,6 +346,16 @@ final class ConsumerLink implements QueueConsumer {
     /** The peer updated a delivery's state (its outcome) or settled it. */
     void onDisposition(Delivery delivery) {
         DeliveryState state = delivery.getRemoteState();
+        if (state instanceof TransactionalState transactional) {
+            // Held by the transaction until its discharge; an unknown transaction counts as a release.
+            DeliveryState inner = (DeliveryState) transactional.getOutcome();
+            if (!connection.transactions().settled(transactional, queue, this, messageId(delivery.getTag()),
+                    outcome(inner), annotations(inner))) {
+                queue.settle(this, messageId(delivery.getTag()), Outcome.RELEASED);
+            }
+            delivery.settle();
+            return;
+        }
         if (!delivery.remotelySettled() && !(state instanceof org.apache.qpid.proton.amqp.messaging.Outcome)) {
             return;
         }

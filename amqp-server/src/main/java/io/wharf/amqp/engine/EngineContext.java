@@ -21,6 +21,7 @@ import org.apache.qpid.proton.amqp.Symbol;
  * @param security            permissions, connection counters and limits
  * @param connections         the open connections, for management
  * @param counters            message counters for management rates
+ * @param transactions        the transaction journal and duplicate-detection defaults
  */
 public record EngineContext(
         AmqpConfig amqp,
@@ -33,5 +34,6 @@ public record EngineContext(
         AtomicLong connectionIds,
         Security security,
         Connections connections,
-        BrokerCounters counters) {
+        BrokerCounters counters,
+        TransactionSupport transactions) {
 }

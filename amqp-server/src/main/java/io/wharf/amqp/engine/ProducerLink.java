@@ -25,6 +25,8 @@ import org.apache.qpid.proton.amqp.messaging.Rejected;
 import org.apache.qpid.proton.amqp.messaging.Released;
 import org.apache.qpid.proton.amqp.messaging.Target;
 import org.apache.qpid.proton.amqp.transaction.Coordinator;
+import org.apache.qpid.proton.amqp.transaction.TransactionErrors;
+import org.apache.qpid.proton.amqp.transaction.TransactionalState;
 import org.apache.qpid.proton.amqp.transport.AmqpError;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.amqp.transport.LinkError;
@@ -86,7 +88,7 @@ final class ProducerLink {
     static ProducerLink open(AmqpConnectionHandler connection, Receiver receiver) {
         org.apache.qpid.proton.amqp.transport.Target remoteTarget = receiver.getRemoteTarget();
         if (remoteTarget instanceof Coordinator) {
-            AmqpConnectionHandler.refuse(receiver, AmqpError.NOT_IMPLEMENTED, "transactions are not supported yet");
+            CoordinatorLink.open(connection, receiver);
             return null;
         }
         String address = remoteTarget instanceof Target target ? target.getAddress() : null;
@@ -194,6 +196,13 @@ final class ProducerLink {
     }
 
     private void publish(Delivery delivery, ByteBuffer message, boolean presettled) {
+        TransactionalState transactional = TransactionCoordinator.transactional(delivery);
+        Transaction txn = transactional == null ? null : connection.transactions().find(transactional.getTxnId());
+        if (transactional != null && txn == null) {
+            settleRejected(delivery, presettled, TransactionErrors.UNKNOWN_ID, "transaction "
+                    + transactional.getTxnId() + " is not open on this connection");
+            return;
+        }
         MessageView view;
         try {
             view = MessageView.parse(message);
@@ -268,7 +277,8 @@ final class ProducerLink {
         String publishedThrough = to.exchangeName();
         pendingStores++;
         backpressure.received(sizeBytes);
-        Publication.storeAll(queues, header, message).whenComplete((ok, error) -> connection.runOnLoop(() -> {
+        connection.transactions().store(txn, view, queues.toList(), header, message)
+                .whenComplete((ok, error) -> connection.runOnLoop(() -> {
             pendingStores--;
             backpressure.stored(sizeBytes);
             if (error == null) {
@@ -284,11 +294,13 @@ final class ProducerLink {
             if (!presettled && !closed && receiver.getLocalState() == EndpointState.ACTIVE) {
                 Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
                 if (error == null) {
-                    delivery.disposition(Accepted.getInstance());
+                    delivery.disposition(TransactionCoordinator.accepted(delivery));
                 } else if (cause instanceof QueueFullException) {
-                    delivery.disposition(rejected(AmqpError.RESOURCE_LIMIT_EXCEEDED, cause.getMessage()));
+                    delivery.disposition(TransactionCoordinator.outcome(delivery,
+                            rejected(AmqpError.RESOURCE_LIMIT_EXCEEDED, cause.getMessage())));
                 } else {
-                    delivery.disposition(rejected(AmqpError.INTERNAL_ERROR, "not stored: " + cause.getMessage()));
+                    delivery.disposition(TransactionCoordinator.outcome(delivery,
+                            rejected(AmqpError.INTERNAL_ERROR, "not stored: " + cause.getMessage())));
                 }
                 delivery.settle();
             }
@@ -330,7 +342,7 @@ final class ProducerLink {
 
     private void settleRejected(Delivery delivery, boolean presettled, Symbol condition, String description) {
         if (!presettled) {
-            delivery.disposition(rejected(condition, description));
+            delivery.disposition(TransactionCoordinator.outcome(delivery, rejected(condition, description)));
             delivery.settle();
         }
         topUpCredit();
@@ -338,7 +350,8 @@ final class ProducerLink {
 
     private void settleUnroutable(Delivery delivery, boolean presettled, boolean accept) {
         if (!presettled) {
-            delivery.disposition(accept ? Accepted.getInstance() : Released.getInstance());
+            delivery.disposition(TransactionCoordinator.outcome(delivery,
+                    accept ? Accepted.getInstance() : Released.getInstance()));
             delivery.settle();
         }
         topUpCredit();

@@ -44,7 +44,8 @@ public final class ConfigLoader {
             "amqp", List.of("host", "port", "max-frame-size-bytes", "channel-max", "idle-timeout-ms",
                     "max-message-size-bytes", "link-credit-window", "node-name", "tls-port"),
             "http", List.of("host", "port", "enabled", "rates-interval-ms", "rates-samples"),
-            "store", List.of("fsync", "segment-size-bytes", "min-free-disk-bytes"),
+            "store", List.of("fsync", "segment-size-bytes", "min-free-disk-bytes", "dedup-window-size",
+                    "dedup-window-seconds"),
             "limits", List.of("memory-high-watermark-percent", "max-inflight-bytes", "max-connections",
                     "max-connections-per-user", "max-connections-per-vhost", "max-queues-per-vhost",
                     "handshake-timeout-ms"),
@@ -206,7 +207,9 @@ public final class ConfigLoader {
                 (int) r.integer("store.segment-size-bytes", s, "segment-size-bytes", 65_536, Integer.MAX_VALUE, null,
                         64L * 1024 * 1024),
                 r.integer("store.min-free-disk-bytes", s, "min-free-disk-bytes", 0, Long.MAX_VALUE, null,
-                        50L * 1024 * 1024));
+                        50L * 1024 * 1024),
+                (int) r.integer("store.dedup-window-size", s, "dedup-window-size", 1, Integer.MAX_VALUE, null, 20_000),
+                r.integer("store.dedup-window-seconds", s, "dedup-window-seconds", 0, Long.MAX_VALUE / 1000, null, 0));
     }
 
     private static LimitsConfig limits(ValueReader r, ObjectNode s) {

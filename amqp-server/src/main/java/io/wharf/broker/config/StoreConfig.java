@@ -12,6 +12,11 @@ import io.wharf.store.log.FsyncPolicy;
  * @param minFreeDiskBytes   {@code store.min-free-disk-bytes}: below this much free space on the data
  *                           directory's disk, publishes are refused with amqp:resource-limit-exceeded while
  *                           consumers keep draining (default 52428800 = 50 MiB, as RabbitMQ's disk_free_limit)
+ * @param dedupWindowSize    {@code store.dedup-window-size}: duplicate-detection ids a queue remembers
+ *                           (default 20000, as Artemis' id-cache-size; queue argument {@code x-dedup-window-size})
+ * @param dedupWindowSeconds {@code store.dedup-window-seconds}: how long an id is remembered, 0 = until pushed out
+ *                           by the size (default 0; queue argument {@code x-dedup-window-seconds})
  */
-public record StoreConfig(FsyncPolicy fsync, int segmentSizeBytes, long minFreeDiskBytes) {
+public record StoreConfig(FsyncPolicy fsync, int segmentSizeBytes, long minFreeDiskBytes, int dedupWindowSize,
+        long dedupWindowSeconds) {
 }

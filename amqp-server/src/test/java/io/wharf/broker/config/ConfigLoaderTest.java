@@ -380,7 +380,8 @@ class ConfigLoaderTest {
         assertFalse(variables.containsKey("auth.users"));
         assertFalse(variables.containsKey("plugins.settings"));
         assertEquals("WHARF_HTTP_RATES_INTERVAL_MS", variables.get("http.rates-interval-ms"));
-        assertEquals(39, variables.size()); // amqp 9, http 5, data-dir, store 3, limits 7, queues 1, vhosts, auth 1,
+        assertEquals("WHARF_STORE_DEDUP_WINDOW_SIZE", variables.get("store.dedup-window-size"));
+        assertEquals(41, variables.size()); // amqp 9, http 5, data-dir, store 5, limits 7, queues 1, vhosts, auth 1,
         // tls 9, plugins 2
         assertEquals(variables.size(), new HashSet<>(variables.values()).size());
     }

@@ -12,11 +12,18 @@ final class AppendRequest extends LogRequest {
     /** The caller's bytes (a duplicate: the caller's position is not moved). */
     final ByteBuffer payload;
     final boolean force;
+    /** A transaction's message before its commit ({@link RecordLayout#FLAG_PREPARED}). */
+    final boolean prepared;
     final CompletableFuture<Long> future = new CompletableFuture<>();
     long offset;
 
     AppendRequest(SegmentedLog log, MessageHeader header, ByteBuffer payload, boolean force) {
+        this(log, header, payload, force, false);
+    }
+
+    AppendRequest(SegmentedLog log, MessageHeader header, ByteBuffer payload, boolean force, boolean prepared) {
         super(log);
+        this.prepared = prepared;
         this.header = header;
         this.payload = payload;
         this.force = force;

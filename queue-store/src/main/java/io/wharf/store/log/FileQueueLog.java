@@ -53,6 +53,8 @@ public final class FileQueueLog implements QueueLog {
     private final Listener listener = new Listener();
     private final long ackBytesDropped;
     private volatile boolean settleStarted;
+    /** The transaction journal's view of this queue, applied by {@link #recover}. */
+    private PreparedRecords preparedRecords = PreparedRecords.NONE;
 
     // Writer thread only (built by open before the log is shared).
     private final Map<Long, SegmentAcks> acks = new HashMap<>();
@@ -124,20 +126,71 @@ public final class FileQueueLog implements QueueLog {
         if (settleStarted) {
             throw new IllegalStateException("recover() must run before the first ack or markDelivered");
         }
+        PreparedRecords journal = preparedRecords;
         long[] live = {0};
+        long[] discarded = {0};
+        List<long[]> settles = new ArrayList<>();
         log.scan(log.startOffset(), record -> {
             long offset = record.offset();
             SegmentAcks state = stateFor(offset, false);
             int relative = state == null ? 0 : (int) (offset - state.segment.baseOffset);
-            if (state == null || !state.isAcked(relative)) {
-                MessageHeader header = new MessageHeader(record.expiryTimeMs(), record.deliveryTimeMs(),
-                        record.priority(), record.tagHash(), record.durable());
-                visitor.visit(offset, header, state != null && state.isDelivered(relative));
-                live[0]++;
+            if (state != null && state.isAcked(relative)) {
+                return true;
             }
+            if (journal.acked(offset)) {
+                // Consumed by a committed transaction whose acks may not have reached the ack file.
+                settles.add(new long[] {offset, RecordLayout.KIND_ACK});
+                return true;
+            }
+            if (record.prepared() && (state == null || !state.isCommitted(relative))) {
+                if (journal.committed(offset)) {
+                    settles.add(new long[] {offset, RecordLayout.KIND_COMMITTED});
+                } else {
+                    // Its transaction never committed (rolled back, or the broker stopped first): no trace.
+                    settles.add(new long[] {offset, RecordLayout.KIND_ACK});
+                    discarded[0]++;
+                    return true;
+                }
+            }
+            MessageHeader header = new MessageHeader(record.expiryTimeMs(), record.deliveryTimeMs(),
+                    record.priority(), record.tagHash(), record.durable());
+            visitor.visit(offset, header, state != null && state.isDelivered(relative));
+            live[0]++;
             return true;
         });
+        for (long[] settle : settles) {
+            settle(settle[0], (int) settle[1]);
+        }
+        if (discarded[0] > 0) {
+            LOG.info("{}: {} messages of transactions that never committed discarded", log.dir(), discarded[0]);
+        }
+        if (journal != PreparedRecords.NONE) {
+            journal.reapplied(sync());
+        }
         return live[0];
+    }
+
+    /** Hands over the transaction journal's view of this queue; call before {@link #recover}. */
+    public void preparedRecords(PreparedRecords records) {
+        this.preparedRecords = records;
+    }
+
+    /** Appends a transaction's message before its commit, forced: invisible after a restart unless committed. */
+    @Override
+    public CompletableFuture<Long> appendPrepared(MessageHeader header, ByteBuffer payload) {
+        return log.append(header, payload, true, true);
+    }
+
+    /** The prepared record's transaction committed (persisted lazily like an ack; {@link #sync} forces it). */
+    @Override
+    public void markCommitted(long offset) {
+        settle(offset, RecordLayout.KIND_COMMITTED);
+    }
+
+    /** Completes once every record, ack and mark submitted before is on disk. */
+    @Override
+    public CompletableFuture<Void> sync() {
+        return log.sync();
     }
 
     @Override
@@ -218,7 +271,8 @@ public final class FileQueueLog implements QueueLog {
             return;
         }
         int relative = (int) (offset - state.segment.baseOffset);
-        boolean changed = kind == RecordLayout.KIND_ACK ? state.ack(relative) : state.markDelivered(relative);
+        boolean changed = kind == RecordLayout.KIND_ACK ? state.ack(relative)
+                : kind == RecordLayout.KIND_COMMITTED ? state.markCommitted(relative) : state.markDelivered(relative);
         if (changed) {
             if (!touched.contains(state)) {
                 touched.add(state);

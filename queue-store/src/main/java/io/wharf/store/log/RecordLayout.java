@@ -36,7 +36,8 @@ import java.util.zip.CRC32C;
  * ...                                                              |
  *  +---------------------------------------------------------------+
  *
- *  Flags: bits 0-3 kind (0 message, 1 ack, 2 delivered, 3 tombstone), bit 4 durable, others 0.
+ *  Flags: bits 0-3 kind (0 message, 1 ack, 2 delivered, 3 tombstone, 4 committed), bit 4 durable,
+ *         bit 5 prepared (a message of an AMQP transaction: live only once committed), others 0.
  * </pre>
  *
  * <p>All numbers are <b>little-endian</b>. Every machine Wharf targets (x86-64, aarch64) is little-endian, so
@@ -77,7 +78,14 @@ public final class RecordLayout {
     public static final int KIND_ACK = 1;
     public static final int KIND_DELIVERED = 2;
     public static final int KIND_TOMBSTONE = 3;
+    /** In a {@code .acks} file: prepared records of the segment whose transaction committed. */
+    public static final int KIND_COMMITTED = 4;
     public static final int FLAG_DURABLE = 0x0010;
+    /**
+     * A message written for a transaction before its commit: recovery keeps it only when the segment's ack file
+     * marks it {@link #KIND_COMMITTED} or the transaction journal holds its commit (see io.wharf.store.tx).
+     */
+    public static final int FLAG_PREPARED = 0x0020;
 
     private RecordLayout() {
     }

@@ -37,6 +37,11 @@ public final class RecordView {
         return (RecordLayout.flags(buffer, position) & RecordLayout.FLAG_DURABLE) != 0;
     }
 
+    /** Written for a transaction before its commit ({@link RecordLayout#FLAG_PREPARED}). */
+    public boolean prepared() {
+        return (RecordLayout.flags(buffer, position) & RecordLayout.FLAG_PREPARED) != 0;
+    }
+
     public int priority() {
         return RecordLayout.priority(buffer, position);
     }

@@ -16,7 +16,8 @@ import java.util.EnumSet;
  * each. This is all the per-message memory the file queue log keeps; payloads and headers stay on disk.
  *
  * <p>Persisted in {@code <base>.acks} beside the segment, as records in the {@link RecordLayout} format
- * (kind {@link RecordLayout#KIND_ACK} or {@link RecordLayout#KIND_DELIVERED}, offset field = the segment base,
+ * (kind {@link RecordLayout#KIND_ACK}, {@link RecordLayout#KIND_DELIVERED} or {@link RecordLayout#KIND_COMMITTED}
+ * (prepared records whose transaction committed), offset field = the segment base,
  * payload = little-endian int32 relative offsets). The writer thread appends one such record per kind per batch
  * for the segment and does not force it on its own (see {@link FileQueueLog}). The file is deleted with the
  * segment, so it never needs compacting. A damaged tail is cut off on open (acks lost mean redelivery, never
@@ -32,6 +33,8 @@ final class SegmentAcks {
     private final Path file;
     private long[] acked;
     private long[] delivered;
+    /** Prepared (transactional) records whose transaction committed; allocated on first use. */
+    private long[] committed = new long[0];
     private int ackedCount;
 
     private FileChannel channel;
@@ -41,6 +44,8 @@ final class SegmentAcks {
     private int pendingAckCount;
     private int[] pendingDelivered = new int[16];
     private int pendingDeliveredCount;
+    private int[] pendingCommitted = new int[16];
+    private int pendingCommittedCount;
 
     /** Set by {@link #load} when the file had a damaged tail: the bytes cut off. */
     long bytesDropped;
@@ -91,6 +96,9 @@ final class SegmentAcks {
                     state.setAcked(relative);
                 } else if (kind == RecordLayout.KIND_DELIVERED) {
                     setBit(state.delivered, relative);
+                } else if (kind == RecordLayout.KIND_COMMITTED) {
+                    state.committed = ensure(state.committed, relative);
+                    setBit(state.committed, relative);
                 }
             }
             position = end;
@@ -109,6 +117,21 @@ final class SegmentAcks {
 
     boolean isDelivered(int relative) {
         return getBit(delivered, relative);
+    }
+
+    boolean isCommitted(int relative) {
+        return getBit(committed, relative);
+    }
+
+    /** Marks a prepared record committed; false when it already was, or is acked. */
+    boolean markCommitted(int relative) {
+        if (getBit(acked, relative) || getBit(committed, relative)) {
+            return false;
+        }
+        committed = ensure(committed, relative);
+        setBit(committed, relative);
+        pendingCommitted = add(pendingCommitted, pendingCommittedCount++, relative);
+        return true;
     }
 
     int ackedCount() {
@@ -152,7 +175,7 @@ final class SegmentAcks {
 
     /** Appends the pending acks and delivered marks to the file, through the batch's staging buffer. */
     void writePending(WriterBatch batch, ChannelOpener opener) throws IOException {
-        if (pendingAckCount == 0 && pendingDeliveredCount == 0) {
+        if (pendingAckCount == 0 && pendingDeliveredCount == 0 && pendingCommittedCount == 0) {
             return;
         }
         if (channel == null) {
@@ -163,9 +186,11 @@ final class SegmentAcks {
         staging.clear();
         stage(batch, RecordLayout.KIND_ACK, pendingAcks, pendingAckCount);
         stage(batch, RecordLayout.KIND_DELIVERED, pendingDelivered, pendingDeliveredCount);
+        stage(batch, RecordLayout.KIND_COMMITTED, pendingCommitted, pendingCommittedCount);
         flush(staging);
         pendingAckCount = 0;
         pendingDeliveredCount = 0;
+        pendingCommittedCount = 0;
     }
 
     private void stage(WriterBatch batch, int kind, int[] entries, int count) throws IOException {
@@ -234,16 +259,18 @@ final class SegmentAcks {
         Files.deleteIfExists(file);
     }
 
-    /** Replaces the file by one ack record and one delivered record holding the current bitsets. */
+    /** Replaces the file by one ack, one delivered and one committed record holding the current bitsets. */
     private void rewrite(ChannelOpener opener) throws IOException {
         int[] acks = members(acked, ackedCount);
         int[] marks = members(delivered, -1);
-        ByteBuffer content = ByteBuffer.allocate(2 * RecordLayout.HEADER_LENGTH + 4 * (acks.length + marks.length))
-                .order(RecordLayout.BYTE_ORDER);
+        int[] commits = members(committed, -1);
+        ByteBuffer content = ByteBuffer.allocate(3 * RecordLayout.HEADER_LENGTH
+                        + 4 * (acks.length + marks.length + commits.length)).order(RecordLayout.BYTE_ORDER);
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
         int position = 0;
-        for (int kind : new int[] {RecordLayout.KIND_ACK, RecordLayout.KIND_DELIVERED}) {
-            int[] entries = kind == RecordLayout.KIND_ACK ? acks : marks;
+        for (int kind : new int[] {RecordLayout.KIND_ACK, RecordLayout.KIND_DELIVERED, RecordLayout.KIND_COMMITTED}) {
+            int[] entries = kind == RecordLayout.KIND_ACK ? acks : kind == RecordLayout.KIND_DELIVERED ? marks
+                    : commits;
             int length = RecordLayout.HEADER_LENGTH + 4 * entries.length;
             RecordLayout.putHeader(content, position, length, segment.baseOffset, System.currentTimeMillis(),
                     RecordLayout.flagsFor(kind, false), 0, 0, 0, 0);

@@ -96,6 +96,15 @@ public final class SegmentedLog {
      * writer thread: do not change them until the future completes. The payload's position is not moved.
      */
     public CompletableFuture<Long> append(MessageHeader header, ByteBuffer payload, boolean force) {
+        return append(header, payload, force, false);
+    }
+
+    /**
+     * {@link #append} with the {@link RecordLayout#FLAG_PREPARED} flag when {@code prepared}: the record of a
+     * transaction not committed yet.
+     */
+    public CompletableFuture<Long> append(MessageHeader header, ByteBuffer payload, boolean force,
+            boolean prepared) {
         Objects.requireNonNull(header, "header");
         if (payload.remaining() > RecordLayout.MAX_PAYLOAD_LENGTH) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("payload of " + payload.remaining()
@@ -105,7 +114,7 @@ public final class SegmentedLog {
         if (refusal != null) {
             return CompletableFuture.failedFuture(refusal);
         }
-        AppendRequest request = new AppendRequest(this, header, payload.duplicate(), force);
+        AppendRequest request = new AppendRequest(this, header, payload.duplicate(), force, prepared);
         writer.submit(request);
         return request.future;
     }
@@ -316,6 +325,25 @@ public final class SegmentedLog {
         return found;
     }
 
+    /**
+     * Completes once everything submitted before (records and the settle state a listener keeps, such as acks) is
+     * written and, unless the fsync policy is {@code never}, forced: what a transaction's commit waits for before
+     * its journal entry may be forgotten.
+     */
+    public CompletableFuture<Void> sync() {
+        return submitTask(batch -> {
+            // Records staged earlier in this run go to the file first: the listener reuses the staging buffer.
+            flushStaging(batch);
+            if (listener != null) {
+                listener.endOfRun(batch);
+            }
+            if (batch.policy.kind() != FsyncPolicy.Kind.NEVER) {
+                forceAllOnWriter(batch);
+            }
+            return null;
+        });
+    }
+
     <T> CompletableFuture<T> submitTask(WriterTask<T> task) {
         Throwable refusal = refusal();
         if (refusal != null) {
@@ -423,7 +451,8 @@ public final class SegmentedLog {
             roll(length, batch);
         }
         long offset = nextOffset;
-        int flags = RecordLayout.flagsFor(RecordLayout.KIND_MESSAGE, header.durable());
+        int flags = RecordLayout.flagsFor(RecordLayout.KIND_MESSAGE, header.durable())
+                | (request.prepared ? RecordLayout.FLAG_PREPARED : 0);
         ByteBuffer staging = batch.staging;
         if (length <= staging.capacity()) {
             if (staging.remaining() < length) {

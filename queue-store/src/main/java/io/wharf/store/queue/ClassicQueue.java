@@ -67,6 +67,8 @@ public final class ClassicQueue implements MessageQueue, Scheduling {
     private final QueueConsumers consumers;
     /** Stored messages whose delivery time has not come (see {@link QueueSchedule}). */
     private final QueueSchedule schedule;
+    /** Messages of transactions not discharged yet: stored, not visible. */
+    private final Map<Long, MessageHeader> prepared = new HashMap<>();
     private long readyBytes;
     private int pendingAppends;
     /** Bytes of the appends in {@link #pendingAppends}: they count against x-max-length-bytes like ready ones. */
@@ -215,6 +217,83 @@ public final class ClassicQueue implements MessageQueue, Scheduling {
             updateFull();
         });
         return stored;
+    }
+
+    @Override
+    public CompletableFuture<Long> prepare(MessageHeader header, ByteBuffer payload) {
+        CompletableFuture<Long> stored = new CompletableFuture<>();
+        executor.execute(() -> {
+            if (closed) {
+                stored.completeExceptionally(new IllegalStateException("queue '" + name + "' is closed"));
+                return;
+            }
+            MessageHeader effective = withQueueTtl(header);
+            log.appendPrepared(effective, payload).whenComplete((offset, error) -> {
+                if (error != null) {
+                    stored.completeExceptionally(error);
+                    return;
+                }
+                executor.execute(() -> prepared.put(offset, effective));
+                stored.complete(offset);
+            });
+        });
+        return stored;
+    }
+
+    @Override
+    public CompletableFuture<Void> commitPrepared(long[] offsets) {
+        CompletableFuture<Void> visible = new CompletableFuture<>();
+        executor.execute(() -> {
+            long now = System.currentTimeMillis();
+            for (long offset : offsets) {
+                MessageHeader header = prepared.remove(offset);
+                if (header != null && !closed) {
+                    log.markCommitted(offset);
+                    ByteBuffer payload = log.read(offset);
+                    if (QueueSchedule.waits(header, now)) {
+                        // A scheduled message published in a transaction: held until its time, like any other.
+                        schedule.add(offset, header, payload);
+                        trackExpiry(offset, header.expiryTimeMs());
+                        armTimer();
+                    } else {
+                        arrived(offset, header, payload.remaining());
+                    }
+                }
+            }
+            updateFull();
+            visible.complete(null);
+        });
+        return visible;
+    }
+
+    @Override
+    public void abortPrepared(long[] offsets) {
+        executor.execute(() -> {
+            for (long offset : offsets) {
+                if (prepared.remove(offset) != null && !closed) {
+                    log.ack(offset);
+                }
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> sync() {
+        CompletableFuture<Void> synced = new CompletableFuture<>();
+        executor.execute(() -> {
+            if (log == null) {
+                synced.complete(null);
+                return;
+            }
+            log.sync().whenComplete((v, e) -> {
+                if (e != null) {
+                    synced.completeExceptionally(e);
+                } else {
+                    synced.complete(null);
+                }
+            });
+        });
+        return synced;
     }
 
     /** x-message-ttl becomes the message's own expiry (the earlier of the two), stored with it in the log. */

@@ -20,6 +20,33 @@ public interface MessageQueue {
      */
     CompletableFuture<Void> enqueue(MessageHeader header, ByteBuffer payload);
 
+    /**
+     * Stores a message of an AMQP transaction without making it visible: forced, invisible to consumers, and
+     * discarded after a restart unless its transaction committed. Completes with the record's offset, to be handed
+     * to {@link #commitPrepared} or {@link #abortPrepared}. Queues without transactional storage refuse it.
+     */
+    default CompletableFuture<Long> prepare(MessageHeader header, ByteBuffer payload) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("queue '" + name()
+                + "' does not take transactional messages"));
+    }
+
+    /**
+     * The transaction of these prepared messages committed: they join the queue, in this order. Completes once
+     * they are visible.
+     */
+    default CompletableFuture<Void> commitPrepared(long[] offsets) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** The transaction of these prepared messages rolled back: they are dropped. */
+    default void abortPrepared(long[] offsets) {
+    }
+
+    /** Completes once everything this queue stored or settled so far (commits and acks included) is durable. */
+    default CompletableFuture<Void> sync() {
+        return CompletableFuture.completedFuture(null);
+    }
+
     /** Attaches a consumer with default options. */
     default void addConsumer(QueueConsumer consumer) {
         addConsumer(consumer, ConsumerOptions.DEFAULT);

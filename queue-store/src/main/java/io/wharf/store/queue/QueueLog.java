@@ -15,6 +15,23 @@ public interface QueueLog {
      */
     CompletableFuture<Long> append(MessageHeader header, ByteBuffer payload, boolean force);
 
+    /**
+     * Appends a message of a transaction that has not committed yet, forced. A log that survives restarts keeps
+     * it after one only when {@link #markCommitted} (or the transaction journal) says its transaction committed.
+     */
+    default CompletableFuture<Long> appendPrepared(MessageHeader header, ByteBuffer payload) {
+        return append(header, payload, true);
+    }
+
+    /** The prepared record at {@code offset} belongs to a committed transaction. */
+    default void markCommitted(long offset) {
+    }
+
+    /** Completes once everything submitted before (records, acks, marks) is durable. */
+    default CompletableFuture<Void> sync() {
+        return CompletableFuture.completedFuture(null);
+    }
+
     /** The payload of a live record, read-only. */
     ByteBuffer read(long offset);
 

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.qpid.proton.Proton;
@@ -147,11 +148,11 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         subscriptions.put(consumer, subscription);
     }
 
-    private void unsubscribed(ConsumerLink consumer, boolean closed) {
+    /** Completes once the consumer's subscription (if any) has done what leaving it does. */
+    private CompletableFuture<Void> unsubscribed(ConsumerLink consumer, boolean closed) {
         TopicSubscription subscription = subscriptions.remove(consumer);
-        if (subscription != null) {
-            host.subscriptions().leave(subscription, closed);
-        }
+        return subscription == null ? CompletableFuture.completedFuture(null)
+                : host.subscriptions().leave(subscription, closed);
     }
 
     /** The connection's transactions (coordinator links, open txns, the publish store step). Loop thread only. */
@@ -589,7 +590,12 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         if (owner instanceof ConsumerLink consumer) {
             consumer.close();
             consumers.remove(consumer);
-            unsubscribed(consumer, closed);
+            CompletableFuture<Void> left = unsubscribed(consumer, closed);
+            if (!left.isDone()) {
+                // An unsubscribe: the detach reply waits until the subscription is gone, as JMS expects.
+                left.whenComplete((v, error) -> runOnLoop(() -> replyToClose(link, closed)));
+                return;
+            }
         } else if (owner instanceof ProducerLink producer) {
             producer.close();
             producers.remove(producer);
@@ -598,6 +604,10 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         } else if (owner instanceof CoordinatorLink coordinator) {
             coordinator.close();
         }
+        replyToClose(link, closed);
+    }
+
+    private static void replyToClose(Link link, boolean closed) {
         if (link.getLocalState() != EndpointState.CLOSED) {
             if (closed) {
                 link.close();

@@ -22,10 +22,14 @@ final class Subscriptions {
     /** Queue name -> consumers attached. Topology thread only. */
     private final Map<String, Integer> members = new HashMap<>();
     /**
-     * Subscriptions whose queue is about to be deleted (the delete is a later topology task): already gone for a
-     * lookup, so a second unsubscribe queued in between fails as it should. Topology thread only.
+     * Subscriptions whose queue is about to be deleted (the delete is a later topology task), each with a future
+     * completed once the delete is over: already gone for a lookup, so a second unsubscribe queued in between fails as
+     * it should, and a consumer joining meanwhile waits for the delete rather than keep the old queue (and what was
+     * published to it after the unsubscribe) alive. Topology thread only.
      */
-    private final java.util.Set<String> deleting = new java.util.HashSet<>();
+    private final Map<String, CompletableFuture<Void>> deleting = new HashMap<>();
+
+    private static final CompletableFuture<Void> DELETED = CompletableFuture.completedFuture(null);
 
     Subscriptions(Topology topology) {
         this.topology = topology;
@@ -52,7 +56,9 @@ final class Subscriptions {
         boolean durable = subscription.kind() == TopicSubscription.Kind.DURABLE;
         QueueDefinition definition = new QueueDefinition(topology.vhost(), name, "classic", durable, false, false,
                 Map.of());
-        return topology.submit(() -> members.merge(name, 1, Integer::sum))
+        return topology.submit(() -> deleting.getOrDefault(name, DELETED))
+                .thenCompose(pendingDelete -> pendingDelete)
+                .thenCompose(deleted -> topology.submit(() -> members.merge(name, 1, Integer::sum)))
                 .thenCompose(count -> topology.declareQueue(definition))
                 .thenCompose(declared -> topology.submit(() -> topology.bindingsToQueue(name))
                         .thenCompose(bindings -> bindTo(subscription, declared.queue(), bindings)))
@@ -95,7 +101,7 @@ final class Subscriptions {
         String name = lookup.queueName();
         return topology.submit(() -> {
             MessageQueue queue = topology.queues().get(name);
-            if (queue == null || deleting.contains(name)) {
+            if (queue == null || deleting.containsKey(name)) {
                 return null;
             }
             members.merge(name, 1, Integer::sum);
@@ -107,29 +113,37 @@ final class Subscriptions {
 
     /**
      * A consumer left. {@code closed}: the link was closed rather than detached, which for a durable subscription
-     * means unsubscribe once no consumer is left.
+     * means unsubscribe once no consumer is left. Completes once what leaving does is done (for an unsubscribe: the
+     * queue deleted), so that the detach reply, sent after it, tells the client the subscription is gone.
      */
-    void leave(TopicSubscription subscription, boolean closed) {
+    CompletableFuture<Void> leave(TopicSubscription subscription, boolean closed) {
         String name = subscription.queueName();
         if (name == null) {
-            return;
+            return DELETED;
         }
         if (subscription.kind() == TopicSubscription.Kind.TEMPORARY) {
-            topology.deleteQueue(name);
-            return;
+            return topology.deleteQueue(name).handle((removed, error) -> null);
         }
         boolean deleteWhenUnused = closed || subscription.kind() == TopicSubscription.Kind.SHARED_VOLATILE;
-        topology.submit(() -> {
+        return topology.submit(() -> {
             Integer left = members.computeIfPresent(name, (n, count) -> count <= 1 ? null : count - 1);
             if (deleteWhenUnused && left == null) {
-                deleting.add(name);
+                deleting.putIfAbsent(name, new CompletableFuture<>());
             }
             return left;
-        }).thenAccept(left -> {
-            if (deleteWhenUnused && left == null) {
-                topology.deleteQueue(name, queue -> !members.containsKey(name))
-                        .whenComplete((removed, error) -> topology.submit(() -> deleting.remove(name)));
+        }).thenCompose(left -> {
+            if (!deleteWhenUnused || left != null) {
+                return DELETED;
             }
+            return topology.deleteQueue(name, queue -> !members.containsKey(name))
+                    .handle((removed, error) -> null)
+                    .thenCompose(deleted -> topology.submit(() -> {
+                        CompletableFuture<Void> done = deleting.remove(name);
+                        if (done != null) {
+                            done.complete(null);
+                        }
+                        return (Void) null;
+                    }));
         });
     }
 

@@ -123,8 +123,8 @@ public final class DiskQueueStorage implements QueueStorage, AutoCloseable {
             }
 
             @Override
-            public void deleted(String queueName) {
-                DiskQueueStorage.this.deleted(vhost, queueName);
+            public CompletableFuture<Void> deleted(String queueName) {
+                return DiskQueueStorage.this.deleted(vhost, queueName);
             }
         };
     }
@@ -278,23 +278,29 @@ public final class DiskQueueStorage implements QueueStorage, AutoCloseable {
     }
 
     @Override
-    public void deleted(String queueName) {
-        deleted(DEFAULT_VHOST, queueName);
+    public CompletableFuture<Void> deleted(String queueName) {
+        return deleted(DEFAULT_VHOST, queueName);
     }
 
-    private void deleted(String vhost, String queueName) {
+    private CompletableFuture<Void> deleted(String vhost, String queueName) {
         TxJournal tx = journal;
         if (tx != null) {
             tx.dedup().forget(vhost, queueName);
         }
+        CompletableFuture<Void> gone = new CompletableFuture<>();
         onMetadataThread(() -> {
             try {
                 metadata.deleteQueue(vhost, queueName);
             } catch (SQLException e) {
                 LOG.error("Queue '{}' of vhost '{}': its definition could not be deleted", queueName, vhost, e);
             }
-            deleteFolder(folderFor(vhost, queueName));
+            try {
+                deleteFolder(folderFor(vhost, queueName));
+            } finally {
+                gone.complete(null);
+            }
         });
+        return gone;
     }
 
     /**

@@ -8,11 +8,16 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The queues of a virtual host by name. Lookups are lock-free reads of a concurrent map; creation of one name
@@ -23,7 +28,11 @@ public final class QueueRegistry {
     private static final String DEFAULT_VHOST = "/";
 
     private final String vhost;
+    private static final Logger LOG = LoggerFactory.getLogger(QueueRegistry.class);
+
     private final ConcurrentHashMap<String, MessageQueue> queues = new ConcurrentHashMap<>();
+    /** Durable queues deleted whose storage is not gone yet: name -> done when it is. */
+    private final ConcurrentHashMap<String, CompletableFuture<Void>> removing = new ConcurrentHashMap<>();
     private final List<Consumer<MessageQueue>> deletionListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<MessageQueue>> creationListeners = new CopyOnWriteArrayList<>();
     private final QueueThreads threads;
@@ -130,7 +139,13 @@ public final class QueueRegistry {
             return newQueue(definition);
         });
         if (created[0] && definition.durable()) {
-            storage.created(definition);
+            // After the storage of a deleted namesake is gone, or its clean-up would remove this definition.
+            CompletableFuture<Void> removal = removing.get(definition.name());
+            if (removal == null) {
+                storage.created(definition);
+            } else {
+                removal.thenRun(() -> storage.created(definition));
+            }
         }
         if (created[0]) {
             created(queue);
@@ -158,11 +173,18 @@ public final class QueueRegistry {
                     storage.storeStreamOffsets(name, settled);
                 }
             };
-            return new StreamQueue(definition, () -> storage.openStream(name, segmentSizeBytes), threads.assign(),
-                    threads.timer(), offsets, () -> storage.openStreamSchedule(name), messageIds);
+            return new StreamQueue(definition, () -> {
+                awaitRemoval(name);
+                return storage.openStream(name, segmentSizeBytes);
+            }, threads.assign(), threads.timer(), offsets, () -> {
+                awaitRemoval(name);
+                return storage.openStreamSchedule(name);
+            }, messageIds);
         }
-        return new ClassicQueue(definition,
-                definition.durable() ? () -> storage.open(name) : MemoryQueueLog::new, threads.assign(),
+        return new ClassicQueue(definition, definition.durable() ? () -> {
+            awaitRemoval(name);
+            return storage.open(name);
+        } : MemoryQueueLog::new, threads.assign(),
                 threads.timer(), deadLetters, () -> delete(name), messageIds);
     }
 
@@ -194,12 +216,34 @@ public final class QueueRegistry {
         for (Consumer<MessageQueue> listener : deletionListeners) {
             listener.accept(queue);
         }
-        queue.close().thenRun(() -> {
-            if (queue.definition().durable()) {
-                storage.deleted(name);
-            }
-        });
+        if (!queue.definition().durable()) {
+            queue.close();
+            return true;
+        }
+        CompletableFuture<Void> removal = queue.close().thenCompose(closed -> storage.deleted(name));
+        removing.put(name, removal);
+        removal.whenComplete((v, e) -> removing.remove(name, removal));
         return true;
+    }
+
+    /**
+     * Waits (on a queue thread, while a new queue opens its log) until the storage of a deleted queue of the same
+     * name is gone, so that the new queue does not pick up the old one's files or see them deleted under it. The
+     * wait needs no queue thread: the old queue's close ran first on its thread (it was asked first) and the rest
+     * is the log writer's and the metadata thread's.
+     */
+    private void awaitRemoval(String name) {
+        CompletableFuture<Void> removal = removing.get(name);
+        if (removal != null) {
+            try {
+                removal.get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warn("Queue '{}': the storage of a deleted queue of that name is not gone yet ({}); opening anyway",
+                        name, e.toString());
+            }
+        }
     }
 
     /**

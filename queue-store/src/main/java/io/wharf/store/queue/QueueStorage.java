@@ -44,7 +44,11 @@ public interface QueueStorage {
     default void created(QueueDefinition definition) {
     }
 
-    /** A durable queue was deleted and its log closed: its storage can go. Runs on a store thread, never an event loop. */
-    default void deleted(String queueName) {
+    /**
+     * A durable queue was deleted and its log closed: its storage can go. Runs on a store thread, never an event loop.
+     * Completes once its definition and files are gone (a queue of the same name may then open its own).
+     */
+    default java.util.concurrent.CompletableFuture<Void> deleted(String queueName) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
     }
 }

@@ -8,14 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.qpid.protonj2.client.Client;
 import org.apache.qpid.protonj2.client.Connection;
 import org.apache.qpid.protonj2.client.ConnectionOptions;
 import org.apache.qpid.protonj2.client.Message;
 import org.apache.qpid.protonj2.client.Receiver;
 import org.apache.qpid.protonj2.client.Sender;
+import org.apache.qpid.protonj2.types.UnsignedLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -327,7 +330,7 @@ class ManagementHttpIT {
     }
 
     @Test
-    void streamOffsetsScheduledMessagesAndHealth() throws Exception {
+    void streamOffsetsAndHealth() throws Exception {
         api.put("/api/queues/%2F/log", "{\"type\":\"stream\"}");
         assertEquals("stream", api.get("/api/queues/%2F/log").map().get("type"));
         for (int i = 0; i < 5; i++) {
@@ -346,16 +349,87 @@ class ManagementHttpIT {
         assertEquals(404, api.get("/api/stream-offsets/%2F/missing").status());
         assertEquals(400, api.post("/api/queues/%2F/log/get", "{\"count\":1}").status());
 
-        // Scheduled messages arrive with delayed delivery; until then the routes answer 501.
-        assertEquals(501, api.get("/api/scheduled-messages").status());
-        assertEquals(501, api.get("/api/scheduled-messages/%2F/classic").status());
-        assertEquals(501, api.delete("/api/scheduled-messages/%2F/classic/1").status());
-        assertEquals(400, api.delete("/api/scheduled-messages/%2F/classic/one").status());
-
         HttpApi.Answer health = api.get("/api/health/checks/alarms");
         assertEquals(200, health.status());
         assertEquals("ok", health.map().get("status"));
         assertEquals(404, api.get("/api/health/checks/nothing").status());
+    }
+
+    @Test
+    void scheduledMessagesAreListedPagedCountedAndCancelledById() throws Exception {
+        assertEquals(201, api.put("/api/queues/%2F/later", "{\"durable\":true}").status());
+        long now = System.currentTimeMillis();
+        // Due in an hour: nothing falls due while the test looks.
+        UUID uuid = UUID.fromString("0f8fad5b-d9cb-469f-a165-70867728950e");
+        try (Client client = Client.create()) {
+            Connection connection = client.connect("127.0.0.1", broker.port(),
+                    new ConnectionOptions().user("alice").password("secret"));
+            Sender sender = connection.openSender("/queues/later");
+            List<Object> ids = List.of("id-a", uuid, UnsignedLong.valueOf(42), "id/d");
+            for (int i = 0; i < ids.size(); i++) {
+                sender.send(Message.create("m" + i).messageId(ids.get(i)).durable(true)
+                        .annotation("x-opt-delivery-time", new Date(now + 3_600_000 + i * 1_000)))
+                        .awaitAccepted(10, SECONDS);
+            }
+            sender.send(Message.create("no id").durable(true)
+                    .annotation("x-opt-delivery-time", new Date(now + 7_200_000))).awaitAccepted(10, SECONDS);
+        }
+        assertEquals(5L, api.get("/api/queues/%2F/later").map().get("scheduled_count"));
+        assertEquals(0L, api.get("/api/queues/%2F/later").map().get("messages"), "none is due yet");
+
+        Map<String, Object> first = api.get("/api/queues/%2F/later/scheduled?limit=2").map();
+        assertEquals(5L, first.get("scheduled_count"));
+        assertEquals(List.of("id-a", uuid.toString()), messageIds(first));
+        Map<?, ?> a = (Map<?, ?>) ((List<?>) first.get("messages")).get(0);
+        assertEquals(now + 3_600_000, a.get("delivery_time"));
+        assertTrue((Long) a.get("size_bytes") > 0, a.toString());
+        Map<String, Object> second = api.get("/api/queues/%2F/later/scheduled?limit=2&after="
+                + first.get("next")).map();
+        assertEquals(List.of("42", "id/d"), messageIds(second));
+        Map<String, Object> last = api.get("/api/queues/%2F/later/scheduled?limit=2&after=" + second.get("next"))
+                .map();
+        assertEquals(java.util.Arrays.asList((Object) null), messageIds(last));
+        assertEquals(null, last.get("next"), "the last page has no cursor");
+        Map<String, Object> countOnly = api.get("/api/queues/%2F/later/scheduled?limit=0").map();
+        assertEquals(5L, countOnly.get("scheduled_count"));
+        assertEquals(List.of(), countOnly.get("messages"));
+        assertEquals(List.of(Map.of("vhost", "/", "queue", "later", "scheduled_count", 5L)),
+                api.get("/api/scheduled-messages").list());
+        assertEquals(1, api.get("/api/scheduled-messages/%2F").list().size());
+
+        // Cancel by message-id in its text form (a ulong in decimal; a '/' in an id is percent-encoded).
+        assertEquals(Map.of("cancelled", 1L), api.delete("/api/queues/%2F/later/scheduled/42").map());
+        assertEquals(200, api.delete("/api/queues/%2F/later/scheduled/id%2Fd").status());
+        HttpApi.Answer again = api.delete("/api/queues/%2F/later/scheduled/42");
+        assertEquals(404, again.status(), "cancelled already");
+        assertTrue(again.reason().contains("'42'"), again.text());
+        assertEquals(404, api.delete("/api/queues/%2F/later/scheduled/unknown").status());
+        HttpApi.Answer noQueue = api.delete("/api/queues/%2F/missing/scheduled/id-a");
+        assertEquals(404, noQueue.status());
+        assertTrue(noQueue.reason().contains("queue 'missing'"), noQueue.text());
+        assertEquals(404, api.get("/api/queues/%2F/missing/scheduled").status());
+        assertEquals(404, api.get("/api/queues/nowhere/later/scheduled").status());
+        // The older path names the same resource.
+        assertEquals(200, api.delete("/api/scheduled-messages/%2F/later/" + uuid).status());
+        assertEquals(java.util.Arrays.asList("id-a", null), messageIds(api.get("/api/scheduled-messages/%2F/later").map()));
+
+        assertEquals(400, api.get("/api/queues/%2F/later/scheduled?limit=many").status());
+        assertEquals(400, api.get("/api/queues/%2F/later/scheduled?limit=10001").status());
+        HttpApi.Answer badCursor = api.get("/api/queues/%2F/later/scheduled?after=yesterday");
+        assertEquals(400, badCursor.status());
+        assertTrue(badCursor.reason().contains("yesterday"), badCursor.text());
+        assertEquals(405, api.post("/api/queues/%2F/later/scheduled", "{}").status());
+        api.put("/api/queues/%2F/log", "{\"type\":\"stream\"}");
+        assertEquals(0L, api.get("/api/queues/%2F/log/scheduled").map().get("scheduled_count"));
+        assertEquals(2L, api.get("/api/queues/%2F/later").map().get("scheduled_count"), "nothing else changed");
+    }
+
+    private static List<Object> messageIds(Map<String, Object> page) {
+        List<Object> ids = new java.util.ArrayList<>();
+        for (Map<String, Object> m : castList(page.get("messages"))) {
+            ids.add(m.get("message_id"));
+        }
+        return ids;
     }
 
     @Test

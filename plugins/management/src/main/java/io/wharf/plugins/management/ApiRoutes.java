@@ -31,12 +31,14 @@ final class ApiRoutes implements HttpHandler {
     private final String brokerVersion;
     private final UserRoutes users;
     private final Definitions definitions;
+    private final ScheduledRoutes scheduled;
 
     ApiRoutes(BrokerAdmin admin, UserAdmin userAdmin, String brokerVersion) {
         this.admin = admin;
         this.brokerVersion = brokerVersion;
         this.users = new UserRoutes(userAdmin, admin);
         this.definitions = new Definitions(admin, userAdmin);
+        this.scheduled = new ScheduledRoutes(admin);
     }
 
     @Override
@@ -68,7 +70,7 @@ final class ApiRoutes implements HttpHandler {
             case "consumers" -> consumers(request, rest);
             case "definitions" -> definitions.handle(request, rest);
             case "stream-offsets" -> streamOffsets(request, rest);
-            case "scheduled-messages" -> scheduled(request, rest);
+            case "scheduled-messages" -> scheduled.summary(request, rest);
             case "health" -> health(request, rest);
             case "users", "permissions" -> users.handle(request, resource, rest);
             default -> done(HttpResponse.error(404, "no API resource '" + resource + "'"));
@@ -236,6 +238,7 @@ final class ApiRoutes implements HttpHandler {
                     : done(notAllowed(request.method()));
             case "get" -> request.method().equals("POST") ? getMessages(request, vhost, name)
                     : done(notAllowed(request.method()));
+            case "scheduled" -> scheduled.queue(request, vhost, name, rest.subList(3, rest.size()));
             default -> done(HttpResponse.error(404, "no queue resource '" + action + "'"));
         };
     }
@@ -487,7 +490,7 @@ final class ApiRoutes implements HttpHandler {
         return address.startsWith("/queues/") ? HttpRequest.decode(address.substring("/queues/".length())) : address;
     }
 
-    // ---- streams, scheduled, health ----
+    // ---- streams, health ----
 
     private CompletableFuture<HttpResponse> streamOffsets(HttpRequest request, List<String> rest) {
         if (rest.size() == 2 && request.method().equals("GET")) {
@@ -507,32 +510,6 @@ final class ApiRoutes implements HttpHandler {
             return done(notAllowed(request.method()));
         }
         return done(HttpResponse.error(404, "a stream offsets path is /api/stream-offsets/vhost/stream[/consumer]"));
-    }
-
-    private CompletableFuture<HttpResponse> scheduled(HttpRequest request, List<String> rest) {
-        if (request.method().equals("GET") && rest.size() <= 2) {
-            String vhost = rest.isEmpty() ? null : rest.get(0);
-            String queue = rest.size() < 2 ? null : rest.get(1);
-            return admin.scheduledMessages(vhost, queue).thenApply(list -> HttpResponse.json(200, list.stream()
-                    .map(m -> Map.of("vhost", m.vhost(), "queue", m.queue(), "id", m.id(), "delivery_time",
-                            m.deliveryTimeMs(), "payload_bytes", m.sizeBytes())).toList()));
-        }
-        if (request.method().equals("DELETE") && rest.size() == 3) {
-            long id;
-            try {
-                id = Long.parseLong(rest.get(2));
-            } catch (NumberFormatException e) {
-                throw Bodies.bad("a scheduled message id is an integer, not '" + rest.get(2) + "'");
-            }
-            return admin.cancelScheduledMessage(rest.get(0), rest.get(1), id).thenApply(cancelled -> {
-                if (!cancelled) {
-                    throw Bodies.notFound("no scheduled message " + id + " in queue '" + rest.get(1) + "'");
-                }
-                return HttpResponse.empty(204);
-            });
-        }
-        return done(HttpResponse.error(404, "scheduled messages: GET /api/scheduled-messages[/vhost[/queue]], "
-                + "DELETE /api/scheduled-messages/vhost/queue/id"));
     }
 
     private CompletableFuture<HttpResponse> health(HttpRequest request, List<String> rest) {

@@ -411,7 +411,8 @@ class ManagementHttpIT {
         assertEquals(404, api.get("/api/queues/nowhere/later/scheduled").status());
         // The older path names the same resource.
         assertEquals(200, api.delete("/api/scheduled-messages/%2F/later/" + uuid).status());
-        assertEquals(java.util.Arrays.asList("id-a", null), messageIds(api.get("/api/scheduled-messages/%2F/later").map()));
+        assertEquals(java.util.Arrays.asList("id-a", null),
+                messageIds(api.get("/api/scheduled-messages/%2F/later").map()));
 
         assertEquals(400, api.get("/api/queues/%2F/later/scheduled?limit=many").status());
         assertEquals(400, api.get("/api/queues/%2F/later/scheduled?limit=10001").status());
@@ -474,6 +475,90 @@ class ManagementHttpIT {
         assertEquals(204, api.delete("/api/users/bob").status());
         assertEquals(404, api.delete("/api/users/bob").status());
         assertEquals(401, monitor.get("/api/overview").status());
+    }
+
+    @Test
+    void aManagementUserSeesAndChangesOnlyWhatItsVhostPermissionsAllow() throws Exception {
+        assertEquals(201, api.put("/api/vhosts/team", "").status());
+        api.put("/api/queues/%2F/secret", "{}");
+        api.put("/api/queues/team/shared", "{}");
+        api.put("/api/exchanges/team/events", "{\"type\":\"fanout\"}");
+        api.put("/api/users/bob", "{\"password\":\"b0b\",\"tags\":\"management\"}");
+        api.put("/api/permissions/team/bob", "{\"configure\":\"^bob-\",\"write\":\"^bob-\",\"read\":\"^bob-\"}");
+        api.put("/api/users/mona", "{\"password\":\"m0na\",\"tags\":\"monitoring\"}");
+        HttpApi bob = api.as("bob", "b0b");
+
+        // Sees only the vhost it has permissions in.
+        assertEquals(List.of("team"), names(bob.get("/api/vhosts").list()));
+        assertEquals(List.of("/", "team"), names(api.as("mona", "m0na").get("/api/vhosts").list()),
+                "monitoring sees every vhost");
+        HttpApi.Answer otherVhost = bob.get("/api/vhosts/%2F");
+        assertEquals(403, otherVhost.status());
+        assertTrue(otherVhost.reason().contains("vhost '/'"), otherVhost.text());
+        assertEquals(List.of("shared"), names(bob.get("/api/queues").list()));
+        assertEquals(403, bob.get("/api/queues/%2F").status());
+        assertEquals(403, bob.get("/api/queues/%2F/secret").status());
+        assertTrue(names(bob.get("/api/exchanges").list()).contains("events"));
+        assertTrue(bob.get("/api/exchanges").list().stream().allMatch(x -> x.get("vhost").equals("team")));
+        assertEquals(403, bob.get("/api/definitions").status());
+        assertEquals(200, bob.get("/api/definitions/team").status());
+        assertEquals(403, bob.get("/api/definitions/%2F").status());
+
+        // configure: declare and delete.
+        assertEquals(201, bob.put("/api/queues/team/bob-work", "{}").status());
+        HttpApi.Answer declare = bob.put("/api/queues/team/orders", "{}");
+        assertEquals(403, declare.status());
+        assertTrue(declare.reason().contains("configure access to queue 'orders' in vhost 'team' refused for user "
+                + "'bob'"), declare.text());
+        assertEquals(404, api.get("/api/queues/team/orders").status(), "nothing was declared");
+        assertEquals(403, bob.delete("/api/queues/team/shared").status());
+        assertEquals(403, bob.put("/api/queues/%2F/bob-elsewhere", "{}").status());
+        assertEquals(403, bob.put("/api/exchanges/team/audit", "{\"type\":\"fanout\"}").status());
+        assertEquals(201, bob.put("/api/exchanges/team/bob-events", "{\"type\":\"fanout\"}").status());
+
+        // write: publish (the default exchange as the queue the key names).
+        assertEquals(200, bob.post("/api/exchanges/team//publish", "{\"routing_key\":\"bob-work\","
+                + "\"payload\":\"x\"}").status());
+        HttpApi.Answer toShared = bob.post("/api/exchanges/team//publish", "{\"routing_key\":\"shared\","
+                + "\"payload\":\"x\"}");
+        assertEquals(403, toShared.status());
+        assertTrue(toShared.reason().contains("write access to queue 'shared'"), toShared.text());
+        HttpApi.Answer toEvents = bob.post("/api/exchanges/team/events/publish", "{\"routing_key\":\"\","
+                + "\"payload\":\"x\"}");
+        assertEquals(403, toEvents.status());
+        assertTrue(toEvents.reason().contains("write access to exchange 'events'"), toEvents.text());
+        assertEquals(0L, api.get("/api/queues/team/shared").map().get("messages"));
+
+        // read: get and purge.
+        assertEquals(1, bob.post("/api/queues/team/bob-work/get", "{\"count\":1,\"ackmode\":\"ack_requeue_true\"}")
+                .list().size());
+        HttpApi.Answer get = bob.post("/api/queues/team/shared/get", "{\"count\":1}");
+        assertEquals(403, get.status());
+        assertTrue(get.reason().contains("read access to queue 'shared'"), get.text());
+        assertEquals(403, bob.delete("/api/queues/team/shared/contents").status());
+        assertEquals(403, bob.delete("/api/queues/team/shared/scheduled/some-id").status());
+        assertEquals(403, bob.delete("/api/scheduled-messages/team/shared/some-id").status());
+
+        // bindings: write on the destination, read on the source exchange.
+        HttpApi.Answer bindFromEvents = bob.post("/api/bindings/team/e/events/q/bob-work", "{}");
+        assertEquals(403, bindFromEvents.status());
+        assertTrue(bindFromEvents.reason().contains("read access to exchange 'events'"), bindFromEvents.text());
+        assertEquals(403, bob.post("/api/bindings/team/e/bob-events/q/shared", "{}").status());
+        assertEquals(201, bob.post("/api/bindings/team/e/bob-events/q/bob-work", "{}").status());
+
+        // Connections: only its own.
+        try (Client client = Client.create()) {
+            Connection connection = client.connect("127.0.0.1", broker.port(),
+                    new ConnectionOptions().user("alice").password("secret"));
+            connection.openFuture().get(10, SECONDS);
+            await().atMost(10, SECONDS).until(() -> api.get("/api/connections").list().size() == 1);
+            String id = String.valueOf(api.get("/api/connections").list().get(0).get("name"));
+            assertEquals(List.of(), bob.get("/api/connections").list());
+            HttpApi.Answer close = bob.delete("/api/connections/" + id);
+            assertEquals(403, close.status());
+            assertTrue(close.reason().contains("connection '" + id + "'"), close.text());
+            assertEquals(1, api.get("/api/connections").list().size(), "still open");
+        }
     }
 
     // ---- helpers ----

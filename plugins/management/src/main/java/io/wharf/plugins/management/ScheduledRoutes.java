@@ -33,7 +33,10 @@ final class ScheduledRoutes {
         this.admin = admin;
     }
 
-    /** {@code /api/queues/:v/:q/scheduled[/:message-id]}; {@code rest} follows "scheduled". */
+    /**
+     * {@code /api/queues/:v/:q/scheduled[/:message-id]}; {@code rest} follows "scheduled". The caller checked the
+     * user's permissions (read on the queue to cancel).
+     */
     CompletableFuture<HttpResponse> queue(HttpRequest request, String vhost, String queue, List<String> rest) {
         if (rest.isEmpty()) {
             if (!request.method().equals("GET")) {
@@ -61,8 +64,14 @@ final class ScheduledRoutes {
     }
 
     /** {@code /api/scheduled-messages[/:v[/:q[/:message-id]]]}. */
-    CompletableFuture<HttpResponse> summary(HttpRequest request, List<String> rest) {
+    CompletableFuture<HttpResponse> summary(HttpRequest request, List<String> rest, VhostAccess access) {
+        if (!rest.isEmpty()) {
+            access.requireVhost(rest.get(0));
+        }
         if (rest.size() >= 2) {
+            if (!request.method().equals("GET")) {
+                access.require(rest.get(0), VhostAccess.Access.READ, "queue", rest.get(1));
+            }
             return queue(request, rest.get(0), rest.get(1), rest.subList(2, rest.size()));
         }
         if (!request.method().equals("GET")) {
@@ -71,7 +80,7 @@ final class ScheduledRoutes {
         String vhost = rest.isEmpty() ? null : rest.get(0);
         List<Map<String, Object>> list = new ArrayList<>();
         for (BrokerAdmin.QueueInfo q : admin.queues(vhost)) {
-            if (q.scheduled() > 0) {
+            if (q.scheduled() > 0 && access.sees(q.vhost())) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("vhost", q.vhost());
                 m.put("queue", q.name());

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * worker pool ({@code wharf-http}), so neither a slow password hash nor a route ever holds an event loop.
  *
  * <p>Made before the plugins start (they add routes), bound after ({@link #bind}); it does not bind when no plugin
- * added a route. With {@code http.tls} the same port speaks HTTPS only (no plain-HTTP redirect: one port, one protocol).
+ * added a route. With {@code http.tls} the same port speaks HTTPS only (no plain-HTTP redirect: one port, one
+ * protocol).
  */
 public final class HttpServer implements AutoCloseable {
 

@@ -14,7 +14,8 @@ import java.util.concurrent.CompletableFuture;
  * pair's {@code /queues/:q/scheduled}:
  *
  * <pre>
- *   GET    /api/queues/:v/:q/scheduled?limit=100&amp;after=&lt;cursor&gt;  200 {scheduled_count, messages, next} | 400 | 404
+ *   GET    /api/queues/:v/:q/scheduled?limit=100&amp;after=&lt;cursor&gt;
+ *                                              200 {scheduled_count, messages, next} | 400 | 404
  *   DELETE /api/queues/:v/:q/scheduled/:message-id                200 {cancelled} | 404
  *   GET    /api/scheduled-messages[/:v]                            200 [{vhost, queue, scheduled_count}] (count &gt; 0)
  * </pre>

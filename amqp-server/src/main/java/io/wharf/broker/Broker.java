@@ -166,8 +166,10 @@ public final class Broker implements AutoCloseable {
         if (tls) {
             LOG.info("Wharf listening for AMQPS on {}:{}", config.amqp().host(), server.tlsPort());
         }
-        if (config.http().enabled() && http.bind(config.http().host(), config.http().port())) {
-            LOG.info("Management HTTP on {}:{}", config.http().host(), http.port());
+        if (config.http().enabled() && http.bind(config.http().host(), config.http().port(),
+                config.http().tls() ? TlsContexts.http(config.tls()) : null)) {
+            LOG.info("Management {} on {}:{}", config.http().tls() ? "HTTPS" : "HTTP", config.http().host(),
+                    http.port());
         }
         plugins.brokerStarted(VERSION);
     }

@@ -2,6 +2,7 @@ package io.wharf.broker;
 
 import io.wharf.plugin.http.Json;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.URI;
@@ -10,12 +11,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * {@code wharfctl}: users, permissions and queues of a running broker, through its management HTTP API (the
@@ -35,7 +44,9 @@ import java.util.Map;
  * </pre>
  *
  * The port is {@code --port}, else {@code $WHARF_HTTP_PORT}, else 15672; the vhost defaults to {@code /}; the login
- * defaults to guest/guest. Exit status 0, 1 when the broker refused (its reason printed), 2 for bad usage, 3 when
+ * defaults to guest/guest. {@code --https} (or {@code $WHARF_HTTP_TLS=true}, as the broker's {@code http.tls}) talks
+ * HTTPS, trusting the JDK's CAs or, with {@code --cacert FILE}, the PEM CA certificate(s) in FILE (implies HTTPS).
+ * Exit status 0, 1 when the broker refused (its reason printed), 2 for bad usage, 3 when
  * the broker cannot be reached.
  */
 public final class WharfCtlCommand {
@@ -46,7 +57,7 @@ public final class WharfCtlCommand {
     static final int UNREACHABLE = 3;
 
     private static final String USAGE_TEXT = String.join("\n",
-            "usage: wharfctl [--host H] [--port P] [--user U] [--password W] COMMAND [ARGS]",
+            "usage: wharfctl [--host H] [--port P] [--user U] [--password W] [--https] [--cacert PEM] COMMAND [ARGS]",
             "  add-user NAME PASSWORD [TAGS]                        TAGS: comma-separated (administrator,...)",
             "  delete-user NAME",
             "  list-users",
@@ -56,15 +67,19 @@ public final class WharfCtlCommand {
             "  clear-permissions [--vhost V] NAME",
             "  list-permissions [--vhost V]",
             "  list-queues [--vhost V]",
-            "The port is --port, else $WHARF_HTTP_PORT, else 15672; the login defaults to guest/guest.");
+            "The port is --port, else $WHARF_HTTP_PORT, else 15672; the login defaults to guest/guest.",
+            "--https (or WHARF_HTTP_TLS=true) for a broker with http.tls; --cacert: PEM CA certificates to trust.");
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client;
     private final String base;
     private final String authorization;
     private final PrintStream out;
     private final PrintStream err;
 
-    private WharfCtlCommand(String base, String user, String password, PrintStream out, PrintStream err) {
+    private WharfCtlCommand(String base, SSLContext tls, String user, String password, PrintStream out,
+            PrintStream err) {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        this.client = (tls == null ? builder : builder.sslContext(tls)).build();
         this.base = base;
         this.authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
                 .getBytes(StandardCharsets.UTF_8));
@@ -84,9 +99,15 @@ public final class WharfCtlCommand {
         String user = "guest";
         String password = "guest";
         String vhost = "/";
+        boolean https = "true".equalsIgnoreCase(env.get("WHARF_HTTP_TLS"));
+        String caFile = null;
         List<String> words = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
+            if (a.equals("--https")) {
+                https = true;
+                continue;
+            }
             boolean option = a.startsWith("--") || a.equals("-p");
             if (option && i + 1 >= args.length) {
                 err.println("wharfctl: " + a + " needs a value\n" + USAGE_TEXT);
@@ -98,6 +119,7 @@ public final class WharfCtlCommand {
                 case "--user" -> user = args[++i];
                 case "--password" -> password = args[++i];
                 case "--vhost", "-p" -> vhost = args[++i];
+                case "--cacert" -> caFile = args[++i];
                 default -> {
                     if (a.startsWith("--")) {
                         err.println("wharfctl: unknown option " + a + "\n" + USAGE_TEXT);
@@ -120,8 +142,20 @@ public final class WharfCtlCommand {
             err.println("wharfctl: '" + port + "' is not a port number");
             return USAGE;
         }
-        String base = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/api";
-        WharfCtlCommand ctl = new WharfCtlCommand(base, user, password, out, err);
+        SSLContext tls = null;
+        if (caFile != null) {
+            https = true;
+            try {
+                tls = trusting(Path.of(caFile));
+            } catch (IOException | GeneralSecurityException e) {
+                err.println("wharfctl: --cacert " + caFile + ": cannot read PEM CA certificates from it ("
+                        + e.getMessage() + ")");
+                return USAGE;
+            }
+        }
+        String base = (https ? "https://" : "http://") + (host.contains(":") ? "[" + host + "]" : host) + ":" + port
+                + "/api";
+        WharfCtlCommand ctl = new WharfCtlCommand(base, tls, user, password, out, err);
         try {
             return ctl.execute(words.get(0), words.subList(1, words.size()), vhost);
         } catch (ConnectException e) {
@@ -135,6 +169,26 @@ public final class WharfCtlCommand {
             Thread.currentThread().interrupt();
             return UNREACHABLE;
         }
+    }
+
+    /** A TLS context trusting exactly the PEM certificates in {@code file}. */
+    private static SSLContext trusting(Path file) throws IOException, GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        try (InputStream in = Files.newInputStream(file)) {
+            int n = 0;
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                store.setCertificateEntry("ca-" + n++, c);
+            }
+            if (n == 0) {
+                throw new GeneralSecurityException("no certificate in the file");
+            }
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(store);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
     }
 
     private int execute(String command, List<String> a, String vhost) throws IOException, InterruptedException {

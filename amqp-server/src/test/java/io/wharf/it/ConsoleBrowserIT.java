@@ -7,6 +7,14 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.qpid.protonj2.client.Client;
+import org.apache.qpid.protonj2.client.Connection;
+import org.apache.qpid.protonj2.client.ConnectionOptions;
+import org.apache.qpid.protonj2.client.Message;
+import org.apache.qpid.protonj2.client.Sender;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,6 +115,17 @@ class ConsoleBrowserIT {
             api.put("/api/queues/%2F/log", "{\"type\":\"stream\"}");
             api.put("/api/stream-offsets/%2F/log/reader", "{\"offset\":0}");
             api.put("/api/exchanges/%2F/events", "{\"type\":\"fanout\"}");
+            api.put("/api/queues/%2F/later", "{\"durable\":true}");
+            try (Client client = Client.create()) {
+                Connection connection = client.connect("127.0.0.1", broker.port(),
+                        new ConnectionOptions().user("alice").password("secret"));
+                Sender sender = connection.openSender("/queues/later");
+                for (String id : List.of("in-an-hour", "in-two-hours")) {
+                    sender.send(Message.create(id).messageId(id).durable(true).annotation("x-opt-delivery-time",
+                            new Date(System.currentTimeMillis() + (id.equals("in-an-hour") ? 1 : 2) * 3_600_000L)))
+                            .awaitAccepted(10, TimeUnit.SECONDS);
+                }
+            }
             ChromeOptions options = new ChromeOptions();
             options.setBinary(CHROMIUM);
             options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
@@ -130,7 +149,14 @@ class ConsoleBrowserIT {
                 page(driver, wait, "exchanges", "exchange-rows", "events");
                 page(driver, wait, "connections", "connection-list", "No client is connected");
                 page(driver, wait, "streams", "stream-list", "reader");
-                page(driver, wait, "scheduled", "scheduled-list", "not available yet");
+                page(driver, wait, "scheduled", "scheduled-list", "in-two-hours");
+                assertTrue(driver.findElement(By.id("scheduled-list")).getText().contains("2 scheduled"));
+                driver.findElement(By.cssSelector("#scheduled-list button[data-cancel='in-an-hour']")).click();
+                wait.until(d -> d.findElement(By.id("flash")).getText().contains("in-an-hour"));
+                wait.until(d -> d.findElement(By.id("scheduled-list")).getText().contains("1 scheduled"));
+                assertEquals(1, api.get("/api/queues/%2F/later/scheduled").map().get("messages") instanceof List<?> l
+                        ? l.size() : -1);
+                screenshot(driver, "console-scheduled.png");
                 page(driver, wait, "users", "user-rows", "alice");
                 screenshot(driver, "console-users.png");
             } catch (RuntimeException | AssertionError e) {

@@ -8,14 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.qpid.protonj2.client.Client;
 import org.apache.qpid.protonj2.client.Connection;
 import org.apache.qpid.protonj2.client.ConnectionOptions;
 import org.apache.qpid.protonj2.client.Message;
 import org.apache.qpid.protonj2.client.Receiver;
 import org.apache.qpid.protonj2.client.Sender;
+import org.apache.qpid.protonj2.types.UnsignedLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -327,7 +330,7 @@ class ManagementHttpIT {
     }
 
     @Test
-    void streamOffsetsScheduledMessagesAndHealth() throws Exception {
+    void streamOffsetsAndHealth() throws Exception {
         api.put("/api/queues/%2F/log", "{\"type\":\"stream\"}");
         assertEquals("stream", api.get("/api/queues/%2F/log").map().get("type"));
         for (int i = 0; i < 5; i++) {
@@ -346,16 +349,88 @@ class ManagementHttpIT {
         assertEquals(404, api.get("/api/stream-offsets/%2F/missing").status());
         assertEquals(400, api.post("/api/queues/%2F/log/get", "{\"count\":1}").status());
 
-        // Scheduled messages arrive with delayed delivery; until then the routes answer 501.
-        assertEquals(501, api.get("/api/scheduled-messages").status());
-        assertEquals(501, api.get("/api/scheduled-messages/%2F/classic").status());
-        assertEquals(501, api.delete("/api/scheduled-messages/%2F/classic/1").status());
-        assertEquals(400, api.delete("/api/scheduled-messages/%2F/classic/one").status());
-
         HttpApi.Answer health = api.get("/api/health/checks/alarms");
         assertEquals(200, health.status());
         assertEquals("ok", health.map().get("status"));
         assertEquals(404, api.get("/api/health/checks/nothing").status());
+    }
+
+    @Test
+    void scheduledMessagesAreListedPagedCountedAndCancelledById() throws Exception {
+        assertEquals(201, api.put("/api/queues/%2F/later", "{\"durable\":true}").status());
+        long now = System.currentTimeMillis();
+        // Due in an hour: nothing falls due while the test looks.
+        UUID uuid = UUID.fromString("0f8fad5b-d9cb-469f-a165-70867728950e");
+        try (Client client = Client.create()) {
+            Connection connection = client.connect("127.0.0.1", broker.port(),
+                    new ConnectionOptions().user("alice").password("secret"));
+            Sender sender = connection.openSender("/queues/later");
+            List<Object> ids = List.of("id-a", uuid, UnsignedLong.valueOf(42), "id/d");
+            for (int i = 0; i < ids.size(); i++) {
+                sender.send(Message.create("m" + i).messageId(ids.get(i)).durable(true)
+                        .annotation("x-opt-delivery-time", new Date(now + 3_600_000 + i * 1_000)))
+                        .awaitAccepted(10, SECONDS);
+            }
+            sender.send(Message.create("no id").durable(true)
+                    .annotation("x-opt-delivery-time", new Date(now + 7_200_000))).awaitAccepted(10, SECONDS);
+        }
+        assertEquals(5L, api.get("/api/queues/%2F/later").map().get("scheduled_count"));
+        assertEquals(0L, api.get("/api/queues/%2F/later").map().get("messages"), "none is due yet");
+
+        Map<String, Object> first = api.get("/api/queues/%2F/later/scheduled?limit=2").map();
+        assertEquals(5L, first.get("scheduled_count"));
+        assertEquals(List.of("id-a", uuid.toString()), messageIds(first));
+        Map<?, ?> a = (Map<?, ?>) ((List<?>) first.get("messages")).get(0);
+        assertEquals(now + 3_600_000, a.get("delivery_time"));
+        assertTrue((Long) a.get("size_bytes") > 0, a.toString());
+        Map<String, Object> second = api.get("/api/queues/%2F/later/scheduled?limit=2&after="
+                + first.get("next")).map();
+        assertEquals(List.of("42", "id/d"), messageIds(second));
+        Map<String, Object> last = api.get("/api/queues/%2F/later/scheduled?limit=2&after=" + second.get("next"))
+                .map();
+        assertEquals(java.util.Arrays.asList((Object) null), messageIds(last));
+        assertEquals(null, last.get("next"), "the last page has no cursor");
+        Map<String, Object> countOnly = api.get("/api/queues/%2F/later/scheduled?limit=0").map();
+        assertEquals(5L, countOnly.get("scheduled_count"));
+        assertEquals(List.of(), countOnly.get("messages"));
+        assertEquals(List.of(Map.of("vhost", "/", "queue", "later", "scheduled_count", 5L)),
+                api.get("/api/scheduled-messages").list());
+        assertEquals(1, api.get("/api/scheduled-messages/%2F").list().size());
+
+        // Cancel by message-id in its text form (a ulong in decimal; a '/' in an id is percent-encoded).
+        assertEquals(Map.of("cancelled", 1L), api.delete("/api/queues/%2F/later/scheduled/42").map());
+        assertEquals(200, api.delete("/api/queues/%2F/later/scheduled/id%2Fd").status());
+        HttpApi.Answer again = api.delete("/api/queues/%2F/later/scheduled/42");
+        assertEquals(404, again.status(), "cancelled already");
+        assertTrue(again.reason().contains("'42'"), again.text());
+        assertEquals(404, api.delete("/api/queues/%2F/later/scheduled/unknown").status());
+        HttpApi.Answer noQueue = api.delete("/api/queues/%2F/missing/scheduled/id-a");
+        assertEquals(404, noQueue.status());
+        assertTrue(noQueue.reason().contains("queue 'missing'"), noQueue.text());
+        assertEquals(404, api.get("/api/queues/%2F/missing/scheduled").status());
+        assertEquals(404, api.get("/api/queues/nowhere/later/scheduled").status());
+        // The older path names the same resource.
+        assertEquals(200, api.delete("/api/scheduled-messages/%2F/later/" + uuid).status());
+        assertEquals(java.util.Arrays.asList("id-a", null),
+                messageIds(api.get("/api/scheduled-messages/%2F/later").map()));
+
+        assertEquals(400, api.get("/api/queues/%2F/later/scheduled?limit=many").status());
+        assertEquals(400, api.get("/api/queues/%2F/later/scheduled?limit=10001").status());
+        HttpApi.Answer badCursor = api.get("/api/queues/%2F/later/scheduled?after=yesterday");
+        assertEquals(400, badCursor.status());
+        assertTrue(badCursor.reason().contains("yesterday"), badCursor.text());
+        assertEquals(405, api.post("/api/queues/%2F/later/scheduled", "{}").status());
+        api.put("/api/queues/%2F/log", "{\"type\":\"stream\"}");
+        assertEquals(0L, api.get("/api/queues/%2F/log/scheduled").map().get("scheduled_count"));
+        assertEquals(2L, api.get("/api/queues/%2F/later").map().get("scheduled_count"), "nothing else changed");
+    }
+
+    private static List<Object> messageIds(Map<String, Object> page) {
+        List<Object> ids = new java.util.ArrayList<>();
+        for (Map<String, Object> m : castList(page.get("messages"))) {
+            ids.add(m.get("message_id"));
+        }
+        return ids;
     }
 
     @Test
@@ -400,6 +475,90 @@ class ManagementHttpIT {
         assertEquals(204, api.delete("/api/users/bob").status());
         assertEquals(404, api.delete("/api/users/bob").status());
         assertEquals(401, monitor.get("/api/overview").status());
+    }
+
+    @Test
+    void aManagementUserSeesAndChangesOnlyWhatItsVhostPermissionsAllow() throws Exception {
+        assertEquals(201, api.put("/api/vhosts/team", "").status());
+        api.put("/api/queues/%2F/secret", "{}");
+        api.put("/api/queues/team/shared", "{}");
+        api.put("/api/exchanges/team/events", "{\"type\":\"fanout\"}");
+        api.put("/api/users/bob", "{\"password\":\"b0b\",\"tags\":\"management\"}");
+        api.put("/api/permissions/team/bob", "{\"configure\":\"^bob-\",\"write\":\"^bob-\",\"read\":\"^bob-\"}");
+        api.put("/api/users/mona", "{\"password\":\"m0na\",\"tags\":\"monitoring\"}");
+        HttpApi bob = api.as("bob", "b0b");
+
+        // Sees only the vhost it has permissions in.
+        assertEquals(List.of("team"), names(bob.get("/api/vhosts").list()));
+        assertEquals(List.of("/", "team"), names(api.as("mona", "m0na").get("/api/vhosts").list()),
+                "monitoring sees every vhost");
+        HttpApi.Answer otherVhost = bob.get("/api/vhosts/%2F");
+        assertEquals(403, otherVhost.status());
+        assertTrue(otherVhost.reason().contains("vhost '/'"), otherVhost.text());
+        assertEquals(List.of("shared"), names(bob.get("/api/queues").list()));
+        assertEquals(403, bob.get("/api/queues/%2F").status());
+        assertEquals(403, bob.get("/api/queues/%2F/secret").status());
+        assertTrue(names(bob.get("/api/exchanges").list()).contains("events"));
+        assertTrue(bob.get("/api/exchanges").list().stream().allMatch(x -> x.get("vhost").equals("team")));
+        assertEquals(403, bob.get("/api/definitions").status());
+        assertEquals(200, bob.get("/api/definitions/team").status());
+        assertEquals(403, bob.get("/api/definitions/%2F").status());
+
+        // configure: declare and delete.
+        assertEquals(201, bob.put("/api/queues/team/bob-work", "{}").status());
+        HttpApi.Answer declare = bob.put("/api/queues/team/orders", "{}");
+        assertEquals(403, declare.status());
+        assertTrue(declare.reason().contains("configure access to queue 'orders' in vhost 'team' refused for user "
+                + "'bob'"), declare.text());
+        assertEquals(404, api.get("/api/queues/team/orders").status(), "nothing was declared");
+        assertEquals(403, bob.delete("/api/queues/team/shared").status());
+        assertEquals(403, bob.put("/api/queues/%2F/bob-elsewhere", "{}").status());
+        assertEquals(403, bob.put("/api/exchanges/team/audit", "{\"type\":\"fanout\"}").status());
+        assertEquals(201, bob.put("/api/exchanges/team/bob-events", "{\"type\":\"fanout\"}").status());
+
+        // write: publish (the default exchange as the queue the key names).
+        assertEquals(200, bob.post("/api/exchanges/team//publish", "{\"routing_key\":\"bob-work\","
+                + "\"payload\":\"x\"}").status());
+        HttpApi.Answer toShared = bob.post("/api/exchanges/team//publish", "{\"routing_key\":\"shared\","
+                + "\"payload\":\"x\"}");
+        assertEquals(403, toShared.status());
+        assertTrue(toShared.reason().contains("write access to queue 'shared'"), toShared.text());
+        HttpApi.Answer toEvents = bob.post("/api/exchanges/team/events/publish", "{\"routing_key\":\"\","
+                + "\"payload\":\"x\"}");
+        assertEquals(403, toEvents.status());
+        assertTrue(toEvents.reason().contains("write access to exchange 'events'"), toEvents.text());
+        assertEquals(0L, api.get("/api/queues/team/shared").map().get("messages"));
+
+        // read: get and purge.
+        assertEquals(1, bob.post("/api/queues/team/bob-work/get", "{\"count\":1,\"ackmode\":\"ack_requeue_true\"}")
+                .list().size());
+        HttpApi.Answer get = bob.post("/api/queues/team/shared/get", "{\"count\":1}");
+        assertEquals(403, get.status());
+        assertTrue(get.reason().contains("read access to queue 'shared'"), get.text());
+        assertEquals(403, bob.delete("/api/queues/team/shared/contents").status());
+        assertEquals(403, bob.delete("/api/queues/team/shared/scheduled/some-id").status());
+        assertEquals(403, bob.delete("/api/scheduled-messages/team/shared/some-id").status());
+
+        // bindings: write on the destination, read on the source exchange.
+        HttpApi.Answer bindFromEvents = bob.post("/api/bindings/team/e/events/q/bob-work", "{}");
+        assertEquals(403, bindFromEvents.status());
+        assertTrue(bindFromEvents.reason().contains("read access to exchange 'events'"), bindFromEvents.text());
+        assertEquals(403, bob.post("/api/bindings/team/e/bob-events/q/shared", "{}").status());
+        assertEquals(201, bob.post("/api/bindings/team/e/bob-events/q/bob-work", "{}").status());
+
+        // Connections: only its own.
+        try (Client client = Client.create()) {
+            Connection connection = client.connect("127.0.0.1", broker.port(),
+                    new ConnectionOptions().user("alice").password("secret"));
+            connection.openFuture().get(10, SECONDS);
+            await().atMost(10, SECONDS).until(() -> api.get("/api/connections").list().size() == 1);
+            String id = String.valueOf(api.get("/api/connections").list().get(0).get("name"));
+            assertEquals(List.of(), bob.get("/api/connections").list());
+            HttpApi.Answer close = bob.delete("/api/connections/" + id);
+            assertEquals(403, close.status());
+            assertTrue(close.reason().contains("connection '" + id + "'"), close.text());
+            assertEquals(1, api.get("/api/connections").list().size(), "still open");
+        }
     }
 
     // ---- helpers ----

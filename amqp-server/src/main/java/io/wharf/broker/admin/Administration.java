@@ -19,6 +19,7 @@ import io.wharf.store.meta.ExchangeDefinition;
 import io.wharf.store.queue.MessageHeader;
 import io.wharf.store.queue.MessageQueue;
 import io.wharf.store.queue.QueueDefinition;
+import io.wharf.store.queue.Scheduling;
 import io.wharf.store.stream.StreamQueue;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -151,7 +152,8 @@ public final class Administration implements BrokerAdmin {
     private QueueInfo info(String vhost, MessageQueue q) {
         QueueDefinition d = q.definition();
         return new QueueInfo(vhost, q.name(), d.type(), d.durable(), d.exclusive(), d.autoDelete(), d.arguments(),
-                q.messageCount(), q.consumerCount(), counters.queue(q).stats());
+                q.messageCount(), q.consumerCount(), counters.queue(q).stats(),
+                q instanceof Scheduling s ? Math.max(0, s.scheduledCount()) : 0);
     }
 
     private MessageQueue queueOf(String vhost, String name) {
@@ -406,15 +408,13 @@ public final class Administration implements BrokerAdmin {
     // ---- scheduled messages ----
 
     @Override
-    public CompletableFuture<List<ScheduledMessage>> scheduledMessages(String vhost, String queue) {
-        // NOT AVAILABLE YET: scheduled (delayed) delivery is built separately (issue 9) and wired here at merge.
-        throw new AdminException(Reason.NOT_IMPLEMENTED, "scheduled messages are not available yet in this build");
+    public CompletableFuture<ScheduledPage> scheduledMessages(String vhost, String queue, String after, int limit) {
+        return ScheduledListing.page(vhost, queueOf(vhost, queue), after, limit);
     }
 
     @Override
-    public CompletableFuture<Boolean> cancelScheduledMessage(String vhost, String queue, long id) {
-        // NOT AVAILABLE YET: see scheduledMessages.
-        throw new AdminException(Reason.NOT_IMPLEMENTED, "scheduled messages are not available yet in this build");
+    public CompletableFuture<Integer> cancelScheduledMessage(String vhost, String queue, String messageId) {
+        return ScheduledListing.scheduling(vhost, queueOf(vhost, queue)).cancelScheduled(messageId);
     }
 
     // ---- health ----

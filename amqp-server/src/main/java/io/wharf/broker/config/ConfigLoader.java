@@ -43,7 +43,7 @@ public final class ConfigLoader {
     private static final Map<String, List<String>> SECTIONS = Map.of(
             "amqp", List.of("host", "port", "max-frame-size-bytes", "channel-max", "idle-timeout-ms",
                     "max-message-size-bytes", "link-credit-window", "node-name", "tls-port"),
-            "http", List.of("host", "port", "enabled", "rates-interval-ms", "rates-samples"),
+            "http", List.of("host", "port", "enabled", "rates-interval-ms", "rates-samples", "tls"),
             "store", List.of("fsync", "segment-size-bytes", "min-free-disk-bytes", "dedup-window-size",
                     "dedup-window-seconds"),
             "limits", List.of("memory-high-watermark-percent", "max-inflight-bytes", "max-connections",
@@ -138,6 +138,10 @@ public final class ConfigLoader {
                 plugins(reader, section(reader, root, "plugins")),
                 vhosts(reader, root),
                 tls(reader, section(reader, root, "tls"), amqpSection));
+        if (config.http().tls() && !config.tls().enabled()) {
+            reader.error("http.tls: true needs a server key in section tls (tls.key-store, or tls.cert-chain + "
+                    + "tls.private-key)");
+        }
         if (!reader.errors().isEmpty()) {
             throw new ConfigException(source, reader.errors());
         }
@@ -190,7 +194,8 @@ public final class ConfigLoader {
                 (int) r.integer("http.port", s, "port", 0, 65535, PORT_PROBLEM, 15672),
                 r.bool("http.enabled", s, "enabled", true),
                 r.integer("http.rates-interval-ms", s, "rates-interval-ms", 100, 3_600_000, null, 5000),
-                (int) r.integer("http.rates-samples", s, "rates-samples", 2, 1000, null, 12));
+                (int) r.integer("http.rates-samples", s, "rates-samples", 2, 1000, null, 12),
+                r.bool("http.tls", s, "tls", false));
     }
 
     private static StoreConfig store(ValueReader r, ObjectNode s) {

@@ -11,6 +11,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.ssl.SslContext;
 import io.wharf.plugin.UserAdmin;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * worker pool ({@code wharf-http}), so neither a slow password hash nor a route ever holds an event loop.
  *
  * <p>Made before the plugins start (they add routes), bound after ({@link #bind}); it does not bind when no plugin
- * added a route.
+ * added a route. With {@code http.tls} the same port speaks HTTPS only (no plain-HTTP redirect: one port, one
+ * protocol).
  */
 public final class HttpServer implements AutoCloseable {
 
@@ -59,8 +61,12 @@ public final class HttpServer implements AutoCloseable {
         return users;
     }
 
-    /** Starts listening unless no route was added; returns whether it did. */
-    public synchronized boolean bind(String host, int port) throws InterruptedException {
+    /**
+     * Starts listening unless no route was added; returns whether it did.
+     *
+     * @param tls null for plain HTTP; else the port serves HTTPS only (TLS first in each channel's pipeline)
+     */
+    public synchronized boolean bind(String host, int port, SslContext tls) throws InterruptedException {
         if (routes.isEmpty()) {
             LOG.info("No plugin serves HTTP routes; the management HTTP listener is not started");
             return false;
@@ -72,6 +78,9 @@ public final class HttpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        if (tls != null) {
+                            channel.pipeline().addLast("tls", tls.newHandler(channel.alloc()));
+                        }
                         channel.pipeline()
                                 .addLast("codec", new HttpServerCodec())
                                 .addLast("keep-alive", new HttpServerKeepAliveHandler())

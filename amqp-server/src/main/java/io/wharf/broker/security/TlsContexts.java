@@ -77,6 +77,17 @@ public final class TlsContexts {
         return builder.sslProvider(SslProvider.JDK).protocols(PROTOCOLS).build();
     }
 
+    /**
+     * The context for the management HTTPS port ({@code http.tls}): the server key of {@link #server}, but no client
+     * certificate is asked for, whatever {@code tls.client-auth} says: HTTP logins are basic auth, and a browser
+     * asked for a certificate it does not have would fail the handshake or prompt its user.
+     */
+    public static SslContext http(TlsConfig tls) throws GeneralSecurityException, IOException {
+        return server(new TlsConfig(tls.keyStore(), tls.keyStorePassword(), tls.keyStoreType(), tls.certChain(),
+                tls.privateKey(), tls.trustStore(), tls.trustStorePassword(), tls.trustStoreType(),
+                TlsConfig.ClientAuth.NONE, tls.amqpPort()));
+    }
+
     private static KeyStore load(java.nio.file.Path file, char[] password, String key)
             throws GeneralSecurityException, IOException {
         KeyStore store = KeyStore.getInstance("PKCS12");

@@ -357,7 +357,7 @@ class ConfigLoaderTest {
     void httpRatesAndEnabledKeys() {
         HttpConfig http = ConfigLoader.parse("http:\n  enabled: false\n  rates-interval-ms: 1000\n  rates-samples: 60\n",
                 Map.of()).http();
-        assertEquals(new HttpConfig("0.0.0.0", 15672, false, 1000, 60), http);
+        assertEquals(new HttpConfig("0.0.0.0", 15672, false, 1000, 60, false), http);
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ConfigLoader.parse("http:\n  rates-interval-ms: 5\n", Map.of()));
         assertTrue(e.getMessage().contains("http.rates-interval-ms"), e.getMessage());
@@ -365,6 +365,19 @@ class ConfigLoaderTest {
                 () -> ConfigLoader.parse("http:\n  rates-samples: 1\n", Map.of()));
         assertTrue(samples.getMessage().contains("http.rates-samples"), samples.getMessage());
         assertEquals(false, ConfigLoader.parse("", Map.of("WHARF_HTTP_ENABLED", "false")).http().enabled());
+    }
+
+    @Test
+    void httpTlsNeedsAServerKey() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse("http:\n  tls: true\n", Map.of()));
+        assertTrue(e.getMessage().contains("http.tls: true needs a server key"), e.getMessage());
+        ConfigException notBoolean = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse("http:\n  tls: yes\n", Map.of()));
+        assertTrue(notBoolean.getMessage().contains("http.tls"), notBoolean.getMessage());
+        HttpConfig http = ConfigLoader.parse("http:\n  tls: true\ntls:\n  key-store: server.p12\n", Map.of()).http();
+        assertTrue(http.tls());
+        assertEquals(false, ConfigLoader.parse("", Map.of()).http().tls());
     }
 
     @Test
@@ -381,7 +394,8 @@ class ConfigLoaderTest {
         assertFalse(variables.containsKey("plugins.settings"));
         assertEquals("WHARF_HTTP_RATES_INTERVAL_MS", variables.get("http.rates-interval-ms"));
         assertEquals("WHARF_STORE_DEDUP_WINDOW_SIZE", variables.get("store.dedup-window-size"));
-        assertEquals(41, variables.size()); // amqp 9, http 5, data-dir, store 5, limits 7, queues 1, vhosts, auth 1,
+        assertEquals("WHARF_HTTP_TLS", variables.get("http.tls"));
+        assertEquals(42, variables.size()); // amqp 9, http 6, data-dir, store 5, limits 7, queues 1, vhosts, auth 1,
         // tls 9, plugins 2
         assertEquals(variables.size(), new HashSet<>(variables.values()).size());
     }

@@ -19,8 +19,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * {@code /api/...}: the REST API, modelled on RabbitMQ's management API (paths, JSON field names, status codes).
  * Every user needs a management tag (administrator, management, monitoring); changes need administrator or
- * management; users, permissions, vhosts and definitions imports need administrator. Names in paths are
- * percent-encoded ({@code %2F} is the default vhost).
+ * management; users, permissions, vhosts and definitions imports need administrator. Below administrator, what a
+ * user sees and changes follows its vhost permissions ({@link VhostAccess}). Names in paths are percent-encoded
+ * ({@code %2F} is the default vhost).
  */
 final class ApiRoutes implements HttpHandler {
 
@@ -28,15 +29,19 @@ final class ApiRoutes implements HttpHandler {
     private static final Set<String> CHANGE_TAGS = Set.of("administrator", "management", "policymaker");
 
     private final BrokerAdmin admin;
+    private final UserAdmin userAdmin;
     private final String brokerVersion;
     private final UserRoutes users;
     private final Definitions definitions;
+    private final ScheduledRoutes scheduled;
 
     ApiRoutes(BrokerAdmin admin, UserAdmin userAdmin, String brokerVersion) {
         this.admin = admin;
+        this.userAdmin = userAdmin;
         this.brokerVersion = brokerVersion;
         this.users = new UserRoutes(userAdmin, admin);
         this.definitions = new Definitions(admin, userAdmin);
+        this.scheduled = new ScheduledRoutes(admin);
     }
 
     @Override
@@ -57,18 +62,19 @@ final class ApiRoutes implements HttpHandler {
         }
         String resource = s.get(1);
         List<String> rest = s.subList(2, s.size());
+        VhostAccess access = VhostAccess.of(userAdmin, user);
         return switch (resource) {
             case "overview" -> get(method, () -> overview());
             case "whoami" -> get(method, () -> Map.of("name", user.name(), "tags", String.join(",", user.tags())));
-            case "vhosts" -> vhosts(request, rest);
-            case "queues" -> queues(request, rest);
-            case "exchanges" -> exchanges(request, rest);
-            case "bindings" -> bindings(request, rest);
-            case "connections" -> connections(request, rest);
-            case "consumers" -> consumers(request, rest);
-            case "definitions" -> definitions.handle(request, rest);
-            case "stream-offsets" -> streamOffsets(request, rest);
-            case "scheduled-messages" -> scheduled(request, rest);
+            case "vhosts" -> vhosts(request, rest, access);
+            case "queues" -> queues(request, rest, access);
+            case "exchanges" -> exchanges(request, rest, access);
+            case "bindings" -> bindings(request, rest, access);
+            case "connections" -> connections(request, rest, access);
+            case "consumers" -> consumers(request, rest, access);
+            case "definitions" -> definitions.handle(request, rest, access);
+            case "stream-offsets" -> streamOffsets(request, rest, access);
+            case "scheduled-messages" -> scheduled.summary(request, rest, access);
             case "health" -> health(request, rest);
             case "users", "permissions" -> users.handle(request, resource, rest);
             default -> done(HttpResponse.error(404, "no API resource '" + resource + "'"));
@@ -126,12 +132,14 @@ final class ApiRoutes implements HttpHandler {
 
     // ---- vhosts ----
 
-    private CompletableFuture<HttpResponse> vhosts(HttpRequest request, List<String> rest) {
+    private CompletableFuture<HttpResponse> vhosts(HttpRequest request, List<String> rest, VhostAccess access) {
         if (rest.isEmpty()) {
             return get(request.method(), () -> {
                 List<Map<String, Object>> list = new ArrayList<>();
                 for (String v : admin.vhosts()) {
-                    list.add(vhost(v));
+                    if (access.sees(v)) {
+                        list.add(vhost(v));
+                    }
                 }
                 return Paging.apply(list, request.query());
             });
@@ -145,6 +153,7 @@ final class ApiRoutes implements HttpHandler {
         }
         return switch (request.method()) {
             case "GET" -> {
+                access.requireVhost(name);
                 if (!admin.vhosts().contains(name)) {
                     throw Bodies.notFound("vhost '" + name + "' not found");
                 }
@@ -182,16 +191,23 @@ final class ApiRoutes implements HttpHandler {
 
     // ---- queues ----
 
-    private CompletableFuture<HttpResponse> queues(HttpRequest request, List<String> rest) {
+    private CompletableFuture<HttpResponse> queues(HttpRequest request, List<String> rest, VhostAccess access) {
         String node = admin.nodeName();
         if (rest.size() <= 1) {
             String vhost = rest.isEmpty() ? null : rest.get(0);
+            if (vhost != null) {
+                access.requireVhost(vhost);
+            }
             return get(request.method(), () -> Paging.apply(admin.queues(vhost).stream()
-                    .map(q -> Shapes.queue(q, node)).toList(), request.query()));
+                    .filter(q -> access.sees(q.vhost())).map(q -> Shapes.queue(q, node)).toList(), request.query()));
         }
         String vhost = rest.get(0);
         String name = rest.get(1);
+        access.requireVhost(vhost);
         if (rest.size() == 2) {
+            if (!request.method().equals("GET")) {
+                access.require(vhost, VhostAccess.Access.CONFIGURE, "queue", name);
+            }
             return switch (request.method()) {
                 case "GET" -> done(HttpResponse.json(200, Shapes.queue(admin.queue(vhost, name), node)));
                 case "PUT" -> {
@@ -224,6 +240,10 @@ final class ApiRoutes implements HttpHandler {
             };
         }
         String action = rest.get(2);
+        if (!request.method().equals("GET") && !action.equals("bindings")) {
+            // purge, get and cancelling a scheduled message take messages out of the queue
+            access.require(vhost, VhostAccess.Access.READ, "queue", name);
+        }
         return switch (action) {
             case "bindings" -> {
                 admin.queue(vhost, name);
@@ -236,6 +256,7 @@ final class ApiRoutes implements HttpHandler {
                     : done(notAllowed(request.method()));
             case "get" -> request.method().equals("POST") ? getMessages(request, vhost, name)
                     : done(notAllowed(request.method()));
+            case "scheduled" -> scheduled.queue(request, vhost, name, rest.subList(3, rest.size()));
             default -> done(HttpResponse.error(404, "no queue resource '" + action + "'"));
         };
     }
@@ -292,15 +313,22 @@ final class ApiRoutes implements HttpHandler {
 
     // ---- exchanges ----
 
-    private CompletableFuture<HttpResponse> exchanges(HttpRequest request, List<String> rest) {
+    private CompletableFuture<HttpResponse> exchanges(HttpRequest request, List<String> rest, VhostAccess access) {
         if (rest.size() <= 1) {
             String vhost = rest.isEmpty() ? null : rest.get(0);
-            return get(request.method(), () -> Paging.apply(admin.exchanges(vhost).stream().map(Shapes::exchange)
-                    .toList(), request.query()));
+            if (vhost != null) {
+                access.requireVhost(vhost);
+            }
+            return get(request.method(), () -> Paging.apply(admin.exchanges(vhost).stream()
+                    .filter(x -> access.sees(x.vhost())).map(Shapes::exchange).toList(), request.query()));
         }
         String vhost = rest.get(0);
         String name = rest.get(1);
+        access.requireVhost(vhost);
         if (rest.size() == 2) {
+            if (!request.method().equals("GET")) {
+                access.require(vhost, VhostAccess.Access.CONFIGURE, "exchange", name);
+            }
             return switch (request.method()) {
                 case "GET" -> done(HttpResponse.json(200, Shapes.exchange(admin.exchange(vhost, name))));
                 case "PUT" -> {
@@ -337,8 +365,12 @@ final class ApiRoutes implements HttpHandler {
             } else {
                 throw Bodies.bad("'payload_encoding' must be string or base64, not '" + encoding + "'");
             }
+            String routingKey = Bodies.requiredText(body, "routing_key");
+            // The default exchange is written to as the queue the key names, as AMQP publishes check it.
+            access.require(vhost, VhostAccess.Access.WRITE, name.isEmpty() ? "queue" : "exchange",
+                    name.isEmpty() ? routingKey : name);
             admin.exchange(vhost, name);
-            return admin.publish(vhost, name, Bodies.requiredText(body, "routing_key"),
+            return admin.publish(vhost, name, routingKey,
                     new BrokerAdmin.OutgoingMessage(bytes, Bodies.map(body, "properties")))
                     .thenApply(routed -> HttpResponse.json(200, Map.of("routed", routed)));
         }
@@ -358,9 +390,12 @@ final class ApiRoutes implements HttpHandler {
 
     // ---- bindings: /api/bindings[/vhost[/e/source/(q|e)/destination[/props]]] ----
 
-    private CompletableFuture<HttpResponse> bindings(HttpRequest request, List<String> rest) {
+    private CompletableFuture<HttpResponse> bindings(HttpRequest request, List<String> rest, VhostAccess access) {
         if (rest.size() <= 1) {
             String vhost = rest.isEmpty() ? null : rest.get(0);
+            if (vhost != null) {
+                access.requireVhost(vhost);
+            }
             if (vhost != null && !admin.vhosts().contains(vhost)) {
                 throw Bodies.notFound("vhost '" + vhost + "' not found");
             }
@@ -368,7 +403,7 @@ final class ApiRoutes implements HttpHandler {
                 return done(notAllowed(request.method()));
             }
             return admin.bindings(vhost).thenApply(all -> HttpResponse.json(200, Paging.apply(all.stream()
-                    .map(Shapes::binding).toList(), request.query())));
+                    .filter(b -> access.sees(b.vhost())).map(Shapes::binding).toList(), request.query())));
         }
         if (rest.size() < 5 || !rest.get(1).equals("e") || !(rest.get(3).equals("q") || rest.get(3).equals("e"))) {
             return done(HttpResponse.error(404, "a binding path is /api/bindings/vhost/e/source/q|e/destination"));
@@ -377,6 +412,11 @@ final class ApiRoutes implements HttpHandler {
         String source = rest.get(2);
         String type = rest.get(3).equals("q") ? "queue" : "exchange";
         String destination = rest.get(4);
+        access.requireVhost(vhost);
+        if (!request.method().equals("GET")) {
+            access.require(vhost, VhostAccess.Access.WRITE, type, destination);
+            access.require(vhost, VhostAccess.Access.READ, "exchange", source);
+        }
         if (rest.size() == 5) {
             return switch (request.method()) {
                 case "GET" -> admin.bindings(vhost).thenApply(all -> HttpResponse.json(200, all.stream()
@@ -410,15 +450,31 @@ final class ApiRoutes implements HttpHandler {
 
     // ---- connections and consumers ----
 
-    private CompletableFuture<HttpResponse> connections(HttpRequest request, List<String> rest) {
+    private CompletableFuture<HttpResponse> connections(HttpRequest request, List<String> rest, VhostAccess access) {
         if (rest.isEmpty()) {
             if (!request.method().equals("GET")) {
                 return done(notAllowed(request.method()));
             }
             return admin.connections().thenApply(all -> HttpResponse.json(200, Paging.apply(all.stream()
-                    .map(Shapes::connection).toList(), request.query())));
+                    .filter(c -> access.sees(c.vhost(), c.user())).map(Shapes::connection).toList(),
+                    request.query())));
         }
         String id = rest.get(0);
+        if (!access.seesEverything()) {
+            // Only its own connections: another user's is refused once it is known to exist (404 otherwise).
+            return admin.connections().thenCompose(all -> {
+                all.stream().filter(c -> c.id().equals(id) && !access.sees(c.vhost(), c.user())).findFirst()
+                        .ifPresent(c -> {
+                            throw forbidden("connection '" + id + "' belongs to user '" + c.user() + "', not to user '"
+                                    + request.user().name() + "'");
+                        });
+                return connection(request, rest, id);
+            });
+        }
+        return connection(request, rest, id);
+    }
+
+    private CompletableFuture<HttpResponse> connection(HttpRequest request, List<String> rest, String id) {
         if (rest.size() == 1 && request.method().equals("DELETE")) {
             String reason = request.headers().get("x-reason");
             return admin.closeConnection(id, reason).thenApply(closed -> {
@@ -446,18 +502,21 @@ final class ApiRoutes implements HttpHandler {
         });
     }
 
-    private CompletableFuture<HttpResponse> consumers(HttpRequest request, List<String> rest) {
+    private CompletableFuture<HttpResponse> consumers(HttpRequest request, List<String> rest, VhostAccess access) {
         if (!request.method().equals("GET")) {
             return done(notAllowed(request.method()));
         }
         String vhost = rest.isEmpty() ? null : rest.get(0);
+        if (vhost != null) {
+            access.requireVhost(vhost);
+        }
         if (vhost != null && !admin.vhosts().contains(vhost)) {
             throw Bodies.notFound("vhost '" + vhost + "' not found");
         }
         return admin.connections().thenApply(all -> {
             List<Map<String, Object>> list = new ArrayList<>();
             for (BrokerAdmin.ConnectionInfo c : all) {
-                if (vhost != null && !vhost.equals(c.vhost())) {
+                if ((vhost != null && !vhost.equals(c.vhost())) || !access.sees(c.vhost())) {
                     continue;
                 }
                 for (BrokerAdmin.LinkInfo l : c.links()) {
@@ -487,15 +546,19 @@ final class ApiRoutes implements HttpHandler {
         return address.startsWith("/queues/") ? HttpRequest.decode(address.substring("/queues/".length())) : address;
     }
 
-    // ---- streams, scheduled, health ----
+    // ---- streams, health ----
 
-    private CompletableFuture<HttpResponse> streamOffsets(HttpRequest request, List<String> rest) {
+    private CompletableFuture<HttpResponse> streamOffsets(HttpRequest request, List<String> rest, VhostAccess access) {
+        if (!rest.isEmpty()) {
+            access.requireVhost(rest.get(0));
+        }
         if (rest.size() == 2 && request.method().equals("GET")) {
             return admin.streamOffsets(rest.get(0), rest.get(1)).thenApply(list -> HttpResponse.json(200,
                     list.stream().map(o -> Map.of("consumer", o.consumer(), "offset", o.offset(), "lag", o.lag()))
                             .toList()));
         }
         if (rest.size() == 3 && request.method().equals("PUT")) {
+            access.require(rest.get(0), VhostAccess.Access.READ, "queue", rest.get(1));
             Map<String, Object> body = Bodies.object(request, Set.of("offset"));
             if (!(body.get("offset") instanceof Long offset)) {
                 throw Bodies.bad("the body needs 'offset': a non-negative integer");
@@ -507,32 +570,6 @@ final class ApiRoutes implements HttpHandler {
             return done(notAllowed(request.method()));
         }
         return done(HttpResponse.error(404, "a stream offsets path is /api/stream-offsets/vhost/stream[/consumer]"));
-    }
-
-    private CompletableFuture<HttpResponse> scheduled(HttpRequest request, List<String> rest) {
-        if (request.method().equals("GET") && rest.size() <= 2) {
-            String vhost = rest.isEmpty() ? null : rest.get(0);
-            String queue = rest.size() < 2 ? null : rest.get(1);
-            return admin.scheduledMessages(vhost, queue).thenApply(list -> HttpResponse.json(200, list.stream()
-                    .map(m -> Map.of("vhost", m.vhost(), "queue", m.queue(), "id", m.id(), "delivery_time",
-                            m.deliveryTimeMs(), "payload_bytes", m.sizeBytes())).toList()));
-        }
-        if (request.method().equals("DELETE") && rest.size() == 3) {
-            long id;
-            try {
-                id = Long.parseLong(rest.get(2));
-            } catch (NumberFormatException e) {
-                throw Bodies.bad("a scheduled message id is an integer, not '" + rest.get(2) + "'");
-            }
-            return admin.cancelScheduledMessage(rest.get(0), rest.get(1), id).thenApply(cancelled -> {
-                if (!cancelled) {
-                    throw Bodies.notFound("no scheduled message " + id + " in queue '" + rest.get(1) + "'");
-                }
-                return HttpResponse.empty(204);
-            });
-        }
-        return done(HttpResponse.error(404, "scheduled messages: GET /api/scheduled-messages[/vhost[/queue]], "
-                + "DELETE /api/scheduled-messages/vhost/queue/id"));
     }
 
     private CompletableFuture<HttpResponse> health(HttpRequest request, List<String> rest) {

@@ -34,8 +34,15 @@ final class Definitions {
         this.users = users;
     }
 
-    CompletableFuture<HttpResponse> handle(HttpRequest request, List<String> rest) {
+    CompletableFuture<HttpResponse> handle(HttpRequest request, List<String> rest, VhostAccess access) {
         String vhost = rest.isEmpty() ? null : rest.get(0);
+        if (vhost == null && !access.seesEverything()) {
+            throw ApiRoutes.forbidden("the broker's definitions need the administrator or monitoring tag (user '"
+                    + request.user().name() + "'); a vhost's are at /api/definitions/vhost");
+        }
+        if (vhost != null) {
+            access.requireVhost(vhost);
+        }
         if (vhost != null && !admin.vhosts().contains(vhost)) {
             throw Bodies.notFound("vhost '" + vhost + "' not found");
         }

@@ -57,6 +57,7 @@ final class Shapes {
         m.put("messages_ready", q.messages());
         m.put("messages_unacknowledged", 0);
         m.put("consumers", q.consumers());
+        m.put("scheduled_count", q.scheduled());
         m.put("message_stats", stats(q.stats()));
         return m;
     }

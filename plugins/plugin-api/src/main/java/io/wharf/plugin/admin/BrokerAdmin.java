@@ -95,11 +95,21 @@ public interface BrokerAdmin {
 
     // ---- scheduled (delayed) messages ----
 
-    /** Messages waiting for their delivery time in a queue (or a vhost when queue is null). */
-    CompletableFuture<List<ScheduledMessage>> scheduledMessages(String vhost, String queue);
+    /**
+     * One page of the messages waiting for their delivery time in a queue, in due-time order. 404 for an unknown vhost
+     * or queue, 400 for a queue that cannot hold scheduled messages or a bad cursor.
+     *
+     * @param after the previous page's {@link ScheduledPage#next()}, or null for the first page
+     * @param limit 0 (the count only: no message is read) to 10000
+     */
+    CompletableFuture<ScheduledPage> scheduledMessages(String vhost, String queue, String after, int limit);
 
-    /** Cancels one scheduled message; completes false when there was none with that id. */
-    CompletableFuture<Boolean> cancelScheduledMessage(String vhost, String queue, long id);
+    /**
+     * Cancels the scheduled message(s) with this message-id (in its text form: a string as is, a UUID in its usual
+     * form, a ulong in decimal, binary in lower-case hex): removed, never delivered. Completes with how many were
+     * cancelled, 0 when none is scheduled under that id (unknown, or due already). 404 for an unknown queue.
+     */
+    CompletableFuture<Integer> cancelScheduledMessage(String vhost, String queue, String messageId);
 
     // ---- health ----
 
@@ -115,7 +125,7 @@ public interface BrokerAdmin {
     }
 
     record QueueInfo(String vhost, String name, String type, boolean durable, boolean exclusive, boolean autoDelete,
-            Map<String, Object> arguments, long messages, int consumers, MessageStats stats) {
+            Map<String, Object> arguments, long messages, int consumers, MessageStats stats, long scheduled) {
     }
 
     record QueueSpec(String vhost, String name, String type, boolean durable, boolean exclusive, boolean autoDelete,
@@ -169,7 +179,21 @@ public interface BrokerAdmin {
     record StreamOffsetInfo(String consumer, long offset, long lag) {
     }
 
-    record ScheduledMessage(String vhost, String queue, long id, long deliveryTimeMs, int sizeBytes) {
+    /**
+     * A message stored in a queue but not yet due.
+     *
+     * @param messageId its message-id in text form (see {@link #cancelScheduledMessage}), null when it has none
+     * @param offset    its place in the queue's log
+     */
+    record ScheduledMessage(String messageId, long deliveryTimeMs, long offset, int sizeBytes) {
+    }
+
+    /**
+     * @param scheduledCount every message scheduled in the queue (not only this page's)
+     * @param next           the cursor for the following page, null on the last one
+     */
+    record ScheduledPage(String vhost, String queue, long scheduledCount, List<ScheduledMessage> messages,
+            String next) {
     }
 
     /** @param resource {@code disk} or {@code memory} */

@@ -376,27 +376,49 @@
 
   // ---- scheduled messages ----
 
+  // One page of each queue's schedule is shown; the cursor of the page shown is kept per queue ('' = the first).
+  var SCHEDULED_PAGE = 20;
+  var scheduledAfter = {};
+
   pages.scheduled = {
     render: function () {
-      return '<div class="card"><h2>Scheduled messages</h2><p>Messages waiting for their delivery time (x-opt-delivery-time / x-opt-delivery-delay).</p>' +
+      return '<div class="card"><h2>Scheduled messages</h2><p>Messages stored but waiting for their delivery time (x-opt-delivery-time / x-opt-delivery-delay), ' +
+        'per queue in due-time order. Cancelling removes every message scheduled under that message-id.</p>' +
         '<div id="scheduled-list"></div></div>';
     },
     bind: function () {
       main.onclick = function (e) {
         var t = e.target;
-        if (t.dataset.cancel) {
-          act(api('DELETE', '/scheduled-messages/' + enc(t.dataset.vhost) + '/' + enc(t.dataset.queue) + '/' + enc(t.dataset.cancel)), 'Message cancelled.');
+        var key = t.dataset.vhost + '\u0000' + t.dataset.queue;
+        if (t.dataset.cancel !== undefined) {
+          act(api('DELETE', '/queues/' + enc(t.dataset.vhost) + '/' + enc(t.dataset.queue) + '/scheduled/' + enc(t.dataset.cancel)),
+            'Cancelled the message with message-id ' + t.dataset.cancel + '.');
+        } else if (t.dataset.after !== undefined) {
+          scheduledAfter[key] = t.dataset.after;
+          refresh();
         }
       };
     },
     refresh: function () {
-      return api('GET', '/scheduled-messages').then(function (list) {
-        $('scheduled-list').innerHTML = list.length === 0 ? 'None.' : '<table><tr><th>Virtual host</th><th>Queue</th><th>Id</th><th>Due</th><th class="num">Bytes</th><th></th></tr>' +
-          list.map(function (m) {
-            return '<tr><td>' + esc(m.vhost) + '</td><td>' + esc(m.queue) + '</td><td>' + esc(m.id) + '</td><td>' + esc(new Date(m.delivery_time).toISOString()) +
-              '</td><td class="num">' + esc(m.payload_bytes) + '</td><td><button class="danger" data-vhost="' + esc(m.vhost) + '" data-queue="' + esc(m.queue) +
-              '" data-cancel="' + esc(m.id) + '">Cancel</button></td></tr>';
-          }).join('') + '</table>';
+      return api('GET', '/scheduled-messages').then(function (queues) {
+        return Promise.all(queues.map(function (q) {
+          var after = scheduledAfter[q.vhost + '\u0000' + q.queue] || '';
+          return api('GET', '/queues/' + enc(q.vhost) + '/' + enc(q.queue) + '/scheduled?limit=' + SCHEDULED_PAGE + (after ? '&after=' + enc(after) : ''));
+        })).then(function (pages) {
+          $('scheduled-list').innerHTML = pages.length === 0 ? 'No scheduled messages.' : pages.map(function (p) {
+            var data = ' data-vhost="' + esc(p.vhost) + '" data-queue="' + esc(p.queue) + '"';
+            var first = scheduledAfter[p.vhost + '\u0000' + p.queue];
+            return '<h3 data-scheduled-queue="' + esc(p.queue) + '">' + esc(p.queue) + ' <small>' + esc(p.vhost) + ', ' + esc(p.scheduled_count) + ' scheduled</small></h3>' +
+              '<table><tr><th>Message-id</th><th>Due</th><th class="num">Offset</th><th class="num">Bytes</th><th></th></tr>' +
+              p.messages.map(function (m) {
+                return '<tr><td>' + esc(m.message_id == null ? '(none)' : m.message_id) + '</td><td>' + esc(new Date(m.delivery_time).toISOString()) +
+                  '</td><td class="num">' + esc(m.offset) + '</td><td class="num">' + esc(m.size_bytes) + '</td><td>' +
+                  (m.message_id == null ? '' : '<button class="danger"' + data + ' data-cancel="' + esc(m.message_id) + '">Cancel</button>') + '</td></tr>';
+              }).join('') + '</table>' +
+              (first ? '<button' + data + ' data-after="">First page</button> ' : '') +
+              (p.next ? '<button' + data + ' data-after="' + esc(p.next) + '">Next page</button>' : '');
+          }).join('');
+        });
       }).catch(function (e) { $('scheduled-list').textContent = e.message; });
     }
   };

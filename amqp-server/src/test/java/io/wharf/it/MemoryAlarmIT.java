@@ -17,6 +17,7 @@ import org.apache.qpid.protonj2.client.Receiver;
 import org.apache.qpid.protonj2.client.ReceiverOptions;
 import org.apache.qpid.protonj2.client.Sender;
 import org.apache.qpid.protonj2.client.Tracker;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,15 +86,17 @@ class MemoryAlarmIT {
         }
     }
 
-    private static Tracker trySendWithin(Sender sender, byte[] body, Duration max) throws Exception {
-        long deadline = System.nanoTime() + max.toNanos();
-        do {
-            Tracker tracker = sender.trySend(Message.create(body).durable(false));
-            if (tracker != null) {
-                return tracker;
-            }
-            Thread.sleep(20);
-        } while (System.nanoTime() < deadline);
-        return null;
+    /** The tracker of a send made within {@code max}, or null when no credit came in that time. */
+    private static Tracker trySendWithin(Sender sender, byte[] body, Duration max) {
+        AtomicReference<Tracker> sent = new AtomicReference<>();
+        try {
+            await().atMost(max).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20)).until(() -> {
+                sent.set(sender.trySend(Message.create(body).durable(false)));
+                return sent.get() != null;
+            });
+        } catch (ConditionTimeoutException noCredit) {
+            return null;
+        }
+        return sent.get();
     }
 }

@@ -1,10 +1,12 @@
 package io.wharf.it;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.qpid.protonj2.client.Client;
 import org.apache.qpid.protonj2.client.Connection;
@@ -24,6 +26,11 @@ class QueueRedeclareIT {
 
     @TempDir
     Path dataDir;
+
+    private static long messageCount(ManagementClient management) throws Exception {
+        Map<?, ?> info = (Map<?, ?>) management.call("GET", "/queues/jobs", null).body();
+        return ((Number) info.get("message_count")).longValue();
+    }
 
     @Test
     void aQueueRedeclaredRightAfterItsDeleteStartsEmptyAndSurvivesARestart() throws Exception {
@@ -51,8 +58,9 @@ class QueueRedeclareIT {
                         Sender again = connection.openSender("/queues/jobs");
                         again.send(Message.create("kept " + round)).awaitAccepted(10, SECONDS);
                         again.close();
-                        Map<?, ?> info = (Map<?, ?>) management.call("GET", "/queues/jobs", null).body();
-                        assertEquals(1L, ((Number) info.get("message_count")).longValue(), "round " + round);
+                        // The count follows the accept on the queue's thread: wait for it to settle, then it must be 1.
+                        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(10)).until(
+                                () -> messageCount(management) == 1L);
                     }
                     connection.close();
                 }

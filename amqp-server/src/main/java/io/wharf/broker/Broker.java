@@ -131,6 +131,8 @@ public final class Broker implements AutoCloseable {
         users = StoredUsers.open(userStore, config.auth(), config.vhosts());
         BrokerCounters counters = new BrokerCounters(config.http().ratesSamples());
         Connections connections = new Connections();
+        // As in RabbitMQ: a deleted user's connections go at once, not at their next login.
+        users.onDeleted(name -> connections.closeUser(name, "user '" + name + "' was deleted"));
         admin = new Administration(config.amqp().nodeName(), VERSION, vhosts, vhosts::all, connections, counters,
                 diskSpace::low, memory::on);
         timer.scheduleAtFixedRate(admin::sample, 0, config.http().ratesIntervalMs(), TimeUnit.MILLISECONDS);

@@ -1,6 +1,7 @@
 package io.wharf.it;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.wharf.plugin.UserAdmin;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -83,6 +85,28 @@ class PermissionsIT {
         tracker.awaitSettlement(5, SECONDS);
         assertNotNull(tracker.remoteState(), "no outcome");
         return tracker.remoteState();
+    }
+
+    @Test
+    void deletingAUserClosesItsConnectionsAndNoOneElses() throws Exception {
+        Connection bob = connect("bob", "bobpw", "/");
+        try (Connection alice = connect("alice", "secret", "/")) {
+            assertTrue(broker.broker().users().deleteUser("bob"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                try {
+                    bob.openSender("/queues/bob.after").openFuture().get(1, SECONDS);
+                    return false;
+                } catch (Exception closed) {
+                    return true;
+                }
+            });
+            ProtonClientIT.assertRoundTrip(alice, "/queues/alice.after");
+            ExecutionException refused = assertThrows(ExecutionException.class,
+                    () -> connect("bob", "bobpw", "/"));
+            assertNotNull(refused.getCause());
+        } finally {
+            bob.close();
+        }
     }
 
     @Test

@@ -55,4 +55,16 @@ public final class Connections {
         connection.closeForced(reason);
         return true;
     }
+
+    /** Closes every connection logged in as {@code user} with amqp:connection:forced; returns how many. */
+    public int closeUser(String user, String reason) {
+        int closed = 0;
+        for (AmqpConnectionHandler connection : open.values()) {
+            if (user.equals(connection.user())) {
+                connection.closeForced(reason);
+                closed++;
+            }
+        }
+        return closed;
+    }
 }

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.slf4j.Logger;
@@ -43,6 +45,7 @@ public final class StoredUsers implements UserAdmin {
     private final UserStore store;
     private final ConcurrentHashMap<String, Entry> users = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Permission> permissions = new ConcurrentHashMap<>();
+    private final List<Consumer<String>> deletionListeners = new CopyOnWriteArrayList<>();
 
     private StoredUsers(UserStore store) {
         this.store = store;
@@ -134,12 +137,21 @@ public final class StoredUsers implements UserAdmin {
         return true;
     }
 
+    /** Calls {@code listener} with the name of each user deleted, after the deletion (to close its connections). */
+    public void onDeleted(Consumer<String> listener) {
+        deletionListeners.add(listener);
+    }
+
     @Override
     public synchronized boolean deleteUser(String name) {
         boolean[] deleted = {false};
         write(() -> deleted[0] = store.deleteUser(name));
         permissions.values().removeIf(p -> p.user().equals(name));
-        return users.remove(name) != null || deleted[0];
+        boolean existed = users.remove(name) != null || deleted[0];
+        if (existed) {
+            deletionListeners.forEach(listener -> listener.accept(name));
+        }
+        return existed;
     }
 
     @Override

@@ -14,7 +14,6 @@ import io.wharf.broker.http.HttpServer;
 import io.wharf.broker.plugin.PluginHost;
 import io.wharf.broker.plugin.PluginServices;
 import io.wharf.broker.security.AccessControl;
-import io.wharf.broker.security.ConfiguredUsers;
 import io.wharf.broker.security.ConnectionLimits;
 import io.wharf.broker.security.PluginAuthentication;
 import io.wharf.broker.security.Security;

@@ -1,35 +1,17 @@
 package io.wharf.broker.http;
 
+import io.wharf.broker.security.ForwardingUserAdmin;
 import io.wharf.plugin.UserAdmin;
-import java.net.InetAddress;
-import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /** The broker's users, calling back after every change so that cached logins do not outlive a password or a user. */
-final class InvalidatingUsers implements UserAdmin {
+final class InvalidatingUsers extends ForwardingUserAdmin {
 
-    private final UserAdmin users;
     private final Runnable changed;
 
     InvalidatingUsers(UserAdmin users, Runnable changed) {
-        this.users = users;
+        super(users);
         this.changed = changed;
-    }
-
-    @Override
-    public Optional<User> authenticate(String name, char[] password, InetAddress remote) {
-        return users.authenticate(name, password, remote);
-    }
-
-    @Override
-    public List<User> users() {
-        return users.users();
-    }
-
-    @Override
-    public Optional<User> user(String name) {
-        return users.user(name);
     }
 
     @Override
@@ -50,20 +32,5 @@ final class InvalidatingUsers implements UserAdmin {
         boolean deleted = users.deleteUser(name);
         changed.run();
         return deleted;
-    }
-
-    @Override
-    public List<Permission> permissions() {
-        return users.permissions();
-    }
-
-    @Override
-    public void setPermission(Permission permission) {
-        users.setPermission(permission);
-    }
-
-    @Override
-    public boolean clearPermission(String user, String vhost) {
-        return users.clearPermission(user, vhost);
     }
 }

@@ -4,7 +4,6 @@ import io.wharf.broker.plugin.GuardedProviders;
 import io.wharf.plugin.AuthenticationProvider;
 import io.wharf.plugin.UserAdmin;
 import java.net.InetAddress;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,9 +20,8 @@ import java.util.function.Supplier;
  * <p>A user a provider accepted who is not one of the broker's users has no stored permissions: its access is what
  * the plugins' authorization providers allow ({@link #acceptedByPlugin}), not a refusal of everything.
  */
-public final class PluginAuthentication implements UserAdmin {
+public final class PluginAuthentication extends ForwardingUserAdmin {
 
-    private final UserAdmin users;
     private final Supplier<GuardedProviders<AuthenticationProvider>> providers;
     private final Set<String> pluginUsers = ConcurrentHashMap.newKeySet();
 
@@ -31,7 +29,7 @@ public final class PluginAuthentication implements UserAdmin {
      * @param providers the plugins' providers (a supplier: the plugin host starts after the authenticator is made)
      */
     public PluginAuthentication(UserAdmin users, Supplier<GuardedProviders<AuthenticationProvider>> providers) {
-        this.users = users;
+        super(users);
         this.providers = providers;
     }
 
@@ -63,45 +61,5 @@ public final class PluginAuthentication implements UserAdmin {
     /** Whether a plugin accepted a login as {@code name} that the broker's own users do not know. */
     public boolean acceptedByPlugin(String name) {
         return pluginUsers.contains(name) && users.user(name).isEmpty();
-    }
-
-    @Override
-    public List<User> users() {
-        return users.users();
-    }
-
-    @Override
-    public Optional<User> user(String name) {
-        return users.user(name);
-    }
-
-    @Override
-    public void putUser(String name, char[] password, Set<String> tags) {
-        users.putUser(name, password, tags);
-    }
-
-    @Override
-    public boolean setTags(String name, Set<String> tags) {
-        return users.setTags(name, tags);
-    }
-
-    @Override
-    public boolean deleteUser(String name) {
-        return users.deleteUser(name);
-    }
-
-    @Override
-    public List<Permission> permissions() {
-        return users.permissions();
-    }
-
-    @Override
-    public void setPermission(Permission permission) {
-        users.setPermission(permission);
-    }
-
-    @Override
-    public boolean clearPermission(String user, String vhost) {
-        return users.clearPermission(user, vhost);
     }
 }

@@ -13,8 +13,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Users held in memory, seeded from {@code auth.users} in wharf.yaml. Configured users are administrators with
- * full permissions on every vhost ({@code .*}), as RabbitMQ's default user is.
+ * Users held in memory, seeded from {@code auth.users}: configured users are administrators with {@code .*} on
+ * {@code /}. A test fixture (the broker keeps its users in the metadata store, see {@code StoredUsers}).
  */
 public final class ConfiguredUsers implements UserAdmin {
 

@@ -296,23 +296,11 @@ public final class ConfigLoader {
 
     /** {@code queues.declare}: a list of {name, vhost, arguments}; arguments checked as policies' are. */
     private static List<QueueDeclaration> declarations(ValueReader r, ObjectNode queues) {
-        ValueReader.Raw raw = r.raw("queues.declare", queues, "declare");
-        if (raw == null) {
-            return List.of();
-        }
-        if (!raw.node().isArray()) {
-            r.error(raw.label(), raw.node(), "is not a list of queues (name, vhost, arguments)");
-            return List.of();
-        }
         List<QueueDeclaration> declared = new ArrayList<>();
-        for (int i = 0; i < raw.node().size(); i++) {
-            String at = "queues.declare[" + i + "]";
-            JsonNode entry = raw.node().get(i);
-            if (!entry.isObject()) {
-                r.error(at, entry, "is not a mapping (name, vhost, arguments)");
-                continue;
-            }
-            r.checkKeys(at, entry, List.of("name", "vhost", "arguments"));
+        for (Map.Entry<String, JsonNode> item : mappings(r, queues, "declare", List.of("name", "vhost", "arguments"),
+                "queues (name, vhost, arguments)")) {
+            String at = item.getKey();
+            JsonNode entry = item.getValue();
             String name = r.string(at + ".name", entry, "name", null);
             if (name == null || name.isEmpty()) {
                 r.error(at + ".name: missing");
@@ -320,32 +308,9 @@ public final class ConfigLoader {
             }
             String vhost = r.string(at + ".vhost", entry, "vhost", "/");
             JsonNode arguments = entry.get("arguments");
-            Map<String, Object> typed = new LinkedHashMap<>();
-            if (arguments != null) {
-                if (!arguments.isObject()) {
-                    r.error(at + ".arguments", arguments, "is not a mapping of queue arguments");
-                    continue;
-                }
-                @SuppressWarnings("unchecked")
-                Map<String, Object> map = (Map<String, Object>) plain(arguments);
-                map.forEach((k, v) -> typed.put(k, v instanceof Integer n ? Long.valueOf(n) : v));
-            }
-            Object partitions = typed.get(io.wharf.exchange.PartitionExchange.PARTITIONS);
-            if (partitions != null && (!(partitions instanceof Long n) || n < 1
-                    || n > io.wharf.exchange.PartitionExchange.MAX_PARTITIONS)) {
-                r.error(at + ".arguments.x-partitions", arguments.get("x-partitions"), "is not a partition count "
-                        + "(an integer from 1 to " + io.wharf.exchange.PartitionExchange.MAX_PARTITIONS + ")");
-                continue;
-            }
-            try {
-                if ("stream".equals(typed.get("x-queue-type"))
-                        || typed.containsKey(io.wharf.exchange.PartitionExchange.PARTITIONS)) {
-                    io.wharf.store.stream.StreamArguments.from(typed);
-                } else {
-                    io.wharf.store.queue.QueueArguments.from(typed);
-                }
-            } catch (IllegalArgumentException e) {
-                r.error(at + ".arguments." + e.getMessage());
+            Map<String, Object> typed = arguments == null ? new LinkedHashMap<>()
+                    : queueArguments(r, at, arguments, true);
+            if (typed == null) {
                 continue;
             }
             declared.add(new QueueDeclaration(vhost, name, Collections.unmodifiableMap(typed)));
@@ -354,23 +319,11 @@ public final class ConfigLoader {
     }
 
     private static List<QueuePolicy> policies(ValueReader r, ObjectNode queues) {
-        ValueReader.Raw raw = r.raw("queues.policies", queues, "policies");
-        if (raw == null) {
-            return List.of();
-        }
-        if (!raw.node().isArray()) {
-            r.error(raw.label(), raw.node(), "is not a list of policies (pattern, arguments)");
-            return List.of();
-        }
         List<QueuePolicy> policies = new ArrayList<>();
-        for (int i = 0; i < raw.node().size(); i++) {
-            String at = "queues.policies[" + i + "]";
-            JsonNode entry = raw.node().get(i);
-            if (!entry.isObject()) {
-                r.error(at, entry, "is not a mapping (pattern, arguments)");
-                continue;
-            }
-            r.checkKeys(at, entry, List.of("pattern", "arguments"));
+        for (Map.Entry<String, JsonNode> item : mappings(r, queues, "policies", List.of("pattern", "arguments"),
+                "policies (pattern, arguments)")) {
+            String at = item.getKey();
+            JsonNode entry = item.getValue();
             String pattern = r.string(at + ".pattern", entry, "pattern", null);
             if (pattern == null) {
                 r.error(at + ".pattern: missing");
@@ -384,27 +337,81 @@ public final class ConfigLoader {
                 continue;
             }
             JsonNode arguments = entry.get("arguments");
-            if (arguments == null || !arguments.isObject()) {
-                r.error(at + ".arguments", arguments == null ? entry : arguments, "is not a mapping of queue arguments");
+            if (arguments == null) {
+                r.error(at + ".arguments", entry, "is not a mapping of queue arguments");
                 continue;
             }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> map = (Map<String, Object>) plain(arguments);
-            Map<String, Object> typed = new LinkedHashMap<>();
-            map.forEach((k, v) -> typed.put(k, v instanceof Integer n ? Long.valueOf(n) : v));
-            try {
-                if ("stream".equals(typed.get("x-queue-type"))) {
-                    io.wharf.store.stream.StreamArguments.from(typed);
-                } else {
-                    io.wharf.store.queue.QueueArguments.from(typed);
-                }
-            } catch (IllegalArgumentException e) {
-                r.error(at + ".arguments." + e.getMessage());
+            Map<String, Object> typed = queueArguments(r, at, arguments, false);
+            if (typed == null) {
                 continue;
             }
             policies.add(new QueuePolicy(compiled, Collections.unmodifiableMap(typed)));
         }
         return List.copyOf(policies);
+    }
+
+    /**
+     * The entries of the list {@code queues.<key>}, each a mapping with only {@code fields}, paired with its label
+     * ({@code queues.<key>[i]}); what is not a mapping is reported (naming {@code what}) and left out.
+     */
+    private static List<Map.Entry<String, JsonNode>> mappings(ValueReader r, ObjectNode queues, String key,
+            List<String> fields, String what) {
+        ValueReader.Raw raw = r.raw("queues." + key, queues, key);
+        if (raw == null) {
+            return List.of();
+        }
+        if (!raw.node().isArray()) {
+            r.error(raw.label(), raw.node(), "is not a list of " + what);
+            return List.of();
+        }
+        List<Map.Entry<String, JsonNode>> entries = new ArrayList<>();
+        for (int i = 0; i < raw.node().size(); i++) {
+            String at = "queues." + key + "[" + i + "]";
+            JsonNode entry = raw.node().get(i);
+            if (!entry.isObject()) {
+                r.error(at, entry, "is not a mapping " + what.substring(what.indexOf('(')));
+                continue;
+            }
+            r.checkKeys(at, entry, fields);
+            entries.add(Map.entry(at, entry));
+        }
+        return entries;
+    }
+
+    /**
+     * {@code <at>.arguments} typed (YAML integers as longs) and checked as a declaration would check them; null after
+     * reporting the first problem. {@code partitioned}: {@code x-partitions} is allowed and makes a stream.
+     */
+    private static Map<String, Object> queueArguments(ValueReader r, String at, JsonNode arguments,
+            boolean partitioned) {
+        if (!arguments.isObject()) {
+            r.error(at + ".arguments", arguments, "is not a mapping of queue arguments");
+            return null;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = (Map<String, Object>) plain(arguments);
+        Map<String, Object> typed = new LinkedHashMap<>();
+        map.forEach((k, v) -> typed.put(k, v instanceof Integer n ? Long.valueOf(n) : v));
+        boolean hasPartitions = partitioned && typed.containsKey(io.wharf.exchange.PartitionExchange.PARTITIONS);
+        if (hasPartitions) {
+            Object partitions = typed.get(io.wharf.exchange.PartitionExchange.PARTITIONS);
+            if (!(partitions instanceof Long n) || n < 1 || n > io.wharf.exchange.PartitionExchange.MAX_PARTITIONS) {
+                r.error(at + ".arguments.x-partitions", arguments.get("x-partitions"), "is not a partition count "
+                        + "(an integer from 1 to " + io.wharf.exchange.PartitionExchange.MAX_PARTITIONS + ")");
+                return null;
+            }
+        }
+        try {
+            if ("stream".equals(typed.get("x-queue-type")) || hasPartitions) {
+                io.wharf.store.stream.StreamArguments.from(typed);
+            } else {
+                io.wharf.store.queue.QueueArguments.from(typed);
+            }
+        } catch (IllegalArgumentException e) {
+            r.error(at + ".arguments." + e.getMessage());
+            return null;
+        }
+        return typed;
     }
 
     /** {@code vhosts}: the virtual hosts to have at start; the default vhost {@code /} always exists. */

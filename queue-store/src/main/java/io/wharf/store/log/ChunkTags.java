@@ -12,28 +12,44 @@ import java.util.EnumSet;
 import java.util.zip.CRC32C;
 
 /**
- * A per-chunk summary of the tag hashes in one segment: a 64-bit Bloom filter (two bits per tag hash) for each
- * chunk, a chunk being the records from one sparse-index entry to the next (the first chunk starts at the
- * segment's first record). A reader looking for a few tags skips every chunk whose word lacks their bits without
- * touching its records. An untagged record (hash 0) sets bit 0. False positives only cost a look at the chunk's
- * record headers; there are no false negatives.
+ * The tag summary of one segment. First, per chunk: a 64-bit Bloom filter (two bits per tag hash), a chunk being
+ * the records from one sparse-index entry to the next (the first chunk starts at the segment's first record). A
+ * reader looking for a few tags skips every chunk whose word lacks their bits without touching its records. An
+ * untagged record (hash 0) sets bit 0. False positives only cost a look at the chunk's record headers; there are no
+ * false negatives. Second, once the segment is sealed, its {@link TagPostings}: the records of its rare tags, so a
+ * reader after one of those goes straight to them.
  *
- * <p>The writer maintains it for the active segment as records are staged and writes it next to the segment when
- * it seals it ({@code <base>.tags}: the words, little-endian, then a CRC-32C of them). The file is a cache: a
- * segment found on disk at open loads it the first time a filtered reader needs it, and when it is missing, of the
- * wrong size (the index changed) or fails its CRC, the summary is built from the record headers instead (a wrong
- * summary could hide wanted records, so it is never trusted unchecked). Threads: as
- * {@link OffsetIndex}, the writer adds, readers read {@link #count} (volatile) before the array; a word covering
- * records not yet published may already hold their bits, which only adds false positives.
+ * <p>The writer maintains the words for the active segment as records are staged, notes its tagged records, and
+ * when it seals the segment builds the postings and writes both next to it ({@code <base>.tags}, see
+ * {@link #writeTo}). The file is a cache: a segment found on disk at open loads it the first time a filtered reader
+ * needs it, and when it is missing, of another format, describes another number of chunks or records (the segment
+ * changed) or fails its CRC, the summary is built from the record headers instead (a wrong summary could hide
+ * wanted records, so it is never trusted unchecked). Threads: as {@link OffsetIndex}, the writer adds, readers read
+ * {@link #count} (volatile) before the array; a word covering records not yet published may already hold their
+ * bits, which only adds false positives. The postings are published once, complete, through a volatile field.
  */
 final class ChunkTags {
 
+    /** First int of the file: "WTG2", the format with postings. */
+    private static final int MAGIC = 0x57544732;
+
     private volatile long[] words;
     private volatile int count;
+    /** The sealed segment's rare-tag postings; null while the segment is active. */
+    private volatile TagPostings postings;
+    /** Writer only, active segment: the tagged records noted so far; dropped once the postings are built. */
+    private TagPostings.Builder notes;
 
     ChunkTags() {
         words = new long[16];
         count = 1;
+    }
+
+    /** A summary for a segment the writer appends to: tagged records are noted for the postings built at seal. */
+    static ChunkTags forWriter() {
+        ChunkTags tags = new ChunkTags();
+        tags.notes = new TagPostings.Builder();
+        return tags;
     }
 
     static long bits(int tagHash) {
@@ -52,9 +68,25 @@ final class ChunkTags {
         count = n + 1;
     }
 
-    /** Writer: a record with {@code tagHash} joins the last chunk. */
-    void add(int tagHash) {
+    /** Writer: a record with {@code tagHash} joins the last chunk; for the record at relative offset {@code relative} and file position {@code position}. */
+    void add(int tagHash, int relative, int position) {
         words[count - 1] |= bits(tagHash);
+        if (notes != null) {
+            notes.add(tagHash, relative, position);
+        }
+    }
+
+    /** Writer: the segment holds {@code recordCount} records and takes no more; builds its postings. */
+    void seal(int recordCount) {
+        if (notes != null) {
+            postings = notes.build(recordCount);
+            notes = null;
+        }
+    }
+
+    /** The rare-tag postings, or null while the segment is active. */
+    TagPostings postings() {
+        return postings;
     }
 
     int count() {
@@ -68,16 +100,26 @@ final class ChunkTags {
         return chunk < n ? array[chunk] : -1L;
     }
 
-    /** Writes the summary to {@code file} (replaced); not forced: a torn file fails its CRC and is rebuilt. */
-    void writeTo(Path file, ChannelOpener opener) throws IOException {
+    /**
+     * Writes the summary of a sealed segment of {@code recordCount} records to {@code file} (replaced), not forced: a
+     * torn file fails its CRC and is rebuilt. Layout, little-endian: the magic {@code "WTG2"}, the record count, the
+     * chunk count, the chunk words, the postings ({@link TagPostings#writeTo}), then a CRC-32C of all before it.
+     */
+    void writeTo(Path file, ChannelOpener opener, int recordCount) throws IOException {
         int n = count;
         long[] array = words;
-        ByteBuffer buf = ByteBuffer.allocate(n * 8 + 4).order(ByteOrder.LITTLE_ENDIAN);
+        TagPostings sealed = postings;
+        int length = 12 + n * 8 + (sealed == null ? 0 : sealed.encodedBytes());
+        ByteBuffer buf = ByteBuffer.allocate(length + 4).order(ByteOrder.LITTLE_ENDIAN);
+        buf.putInt(MAGIC).putInt(recordCount).putInt(n);
         for (int i = 0; i < n; i++) {
             buf.putLong(array[i]);
         }
+        if (sealed != null) {
+            sealed.writeTo(buf);
+        }
         CRC32C crc = new CRC32C();
-        crc.update(buf.array(), 0, n * 8);
+        crc.update(buf.array(), 0, length);
         buf.putInt((int) crc.getValue()).flip();
         try (FileChannel channel = opener.open(file, EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING))) {
@@ -87,21 +129,26 @@ final class ChunkTags {
         }
     }
 
-    /** The summary in {@code file} when it holds exactly {@code chunks} words with a matching CRC; else null. */
-    static ChunkTags load(Path file, int chunks) {
+    /**
+     * The summary in {@code file} when it is in this format, describes exactly {@code chunks} chunks and
+     * {@code recordCount} records within {@code size} bytes, and its CRC matches; else null.
+     */
+    static ChunkTags load(Path file, int chunks, int recordCount, int size) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException missingOrUnreadable) {
             return null;
         }
-        if (bytes.length != chunks * 8 + 4) {
+        int length = bytes.length - 4;
+        if (length < 12 + chunks * 8) {
             return null;
         }
-        CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, chunks * 8);
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        if (buf.getInt(chunks * 8) != (int) crc.getValue()) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, length);
+        if (buf.getInt(length) != (int) crc.getValue() || buf.getInt() != MAGIC || buf.getInt() != recordCount
+                || buf.getInt() != chunks) {
             return null;
         }
         ChunkTags tags = new ChunkTags();
@@ -109,18 +156,27 @@ final class ChunkTags {
         for (int i = 0; i < chunks; i++) {
             array[i] = buf.getLong();
         }
+        TagPostings postings = TagPostings.readFrom(buf.limit(length), recordCount, size);
+        if (postings == null || buf.hasRemaining()) {
+            return null;
+        }
         tags.words = array;
         tags.count = chunks;
+        tags.postings = postings;
         return tags;
     }
 
-    /** Builds the summary of a sealed segment from its record headers ({@code size} bytes) and its index. */
-    static ChunkTags build(ByteBuffer map, int size, OffsetIndex index) {
-        ChunkTags tags = new ChunkTags();
+    /**
+     * Builds the summary of a segment from its record headers ({@code size} bytes) and its index; with its postings
+     * when {@code sealed}, else ready for the writer to go on appending.
+     */
+    static ChunkTags build(ByteBuffer map, int size, OffsetIndex index, boolean sealed) {
+        ChunkTags tags = forWriter();
         int entries = index.count();
         int nextEntry = 0;
         long nextChunkAt = entries > 0 ? OffsetIndex.position(index.entryAt(0)) : Long.MAX_VALUE;
         int position = 0;
+        int records = 0;
         while (position <= size - RecordLayout.HEADER_LENGTH) {
             int length = RecordLayout.length(map, position);
             if (length < RecordLayout.HEADER_LENGTH || length > size - position) {
@@ -131,8 +187,12 @@ final class ChunkTags {
                 nextEntry++;
                 nextChunkAt = nextEntry < entries ? OffsetIndex.position(index.entryAt(nextEntry)) : Long.MAX_VALUE;
             }
-            tags.add(RecordLayout.tagHash(map, position));
+            tags.add(RecordLayout.tagHash(map, position), records, position);
+            records++;
             position += length;
+        }
+        if (sealed) {
+            tags.seal(records);
         }
         return tags;
     }

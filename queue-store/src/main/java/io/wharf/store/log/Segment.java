@@ -39,6 +39,11 @@ final class Segment {
     final OffsetIndex index;
     /** Per-chunk tag summary: kept by the writer for segments it created, built on demand for recovered ones. */
     private volatile ChunkTags chunkTags;
+    /**
+     * The record {@link #nextWithTag} found last, {@link OffsetIndex#pack packed} (relative offset, position), or -1:
+     * the read that follows finds it without walking headers from the sparse index entry before it.
+     */
+    private volatile long located = -1;
 
     // Writer thread only.
     private FileChannel channel;
@@ -117,7 +122,7 @@ final class Segment {
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
             DurableFiles.forceDirectory(dir);
             Segment segment = new Segment(dir, baseOffset, map, new OffsetIndex(), channel, 0, 0);
-            segment.chunkTags = new ChunkTags();
+            segment.chunkTags = ChunkTags.forWriter();
             return segment;
         } catch (IOException | RuntimeException e) {
             channel.close();
@@ -178,7 +183,7 @@ final class Segment {
             }
         }
         if (tags != null) {
-            tags.add(tagHash);
+            tags.add(tagHash, recordCount, position);
         }
         writePosition = position + length;
         recordCount++;
@@ -213,8 +218,9 @@ final class Segment {
         index.writeTo(indexFile(dir, baseOffset), opener);
         ChunkTags tags = chunkTags;
         if (tags != null) {
+            tags.seal(recordCount);
             try {
-                tags.writeTo(tagsFile(dir, baseOffset), opener);
+                tags.writeTo(tagsFile(dir, baseOffset), opener, recordCount);
             } catch (IOException e) {
                 // Only a cache: without it the summary is rebuilt from the record headers when needed.
                 Files.deleteIfExists(tagsFile(dir, baseOffset));
@@ -227,6 +233,7 @@ final class Segment {
     /** Writer, active segment only: drops the records from {@code relative} on (file position {@code position}). */
     void truncate(int relative, int position) throws IOException {
         chunkTags = null; // rebuilt from the remaining records below
+        located = -1;
         index.truncateFrom(relative);
         lastIndexedPosition = OffsetIndex.position(index.last());
         channel.truncate(position);
@@ -236,7 +243,7 @@ final class Segment {
         recordCount = relative;
         unforced = false;
         publishedSize = position;
-        chunkTags = ChunkTags.build(map, position, index);
+        chunkTags = ChunkTags.build(map, position, index, false);
     }
 
     /** Writer, sealed segment only: drops the records from {@code relative} on and rewrites the index. */
@@ -246,6 +253,7 @@ final class Segment {
             writable.force(false);
         }
         chunkTags = null;
+        located = -1;
         Files.deleteIfExists(tagsFile(dir, baseOffset));
         index.truncateFrom(relative);
         lastIndexedPosition = OffsetIndex.position(index.last());
@@ -275,33 +283,52 @@ final class Segment {
 
     /**
      * The first record at or after {@code offset} whose tag hash is in {@code tagHashes}, as its offset; -1 when the
-     * published records from there hold none. Chunks whose summary rules out every wanted hash are skipped whole.
+     * published records from there hold none. In a sealed segment a rare tag's records come from its postings list
+     * and a tag the segment lacks costs nothing; other tags (and any tag in the active segment) are looked for in the
+     * record headers of the chunks whose summary does not rule them out.
      */
     long nextWithTag(long offset, int[] tagHashes) {
         int limit = publishedSize;
-        ChunkTags tags = chunkTags;
-        if (tags == null) {
-            // Recovered (sealed, never written again): the summary saved at seal, else built from the headers.
-            tags = ChunkTags.load(tagsFile(dir, baseOffset), index.count() + 1);
-            if (tags == null) {
-                tags = ChunkTags.build(map, limit, index);
+        ChunkTags tags = summary(limit);
+        long from = Math.max(offset, baseOffset);
+        if (from - baseOffset > Integer.MAX_VALUE) {
+            return -1;
+        }
+        int fromRelative = (int) (from - baseOffset);
+        TagPostings postings = tags.postings();
+        int[] scanned = tagHashes;
+        long best = -1;
+        if (postings != null) {
+            int dense = 0;
+            scanned = new int[tagHashes.length];
+            for (int hash : tagHashes) {
+                int group = postings.group(hash);
+                if (group >= 0) {
+                    long next = postings.next(group, fromRelative);
+                    if (next >= 0 && (best < 0 || next < best)) {
+                        best = next;
+                    }
+                } else if (group == TagPostings.DENSE) {
+                    scanned[dense++] = hash;
+                }
             }
-            chunkTags = tags;
+            if (dense == 0) {
+                return found(best);
+            }
+            scanned = java.util.Arrays.copyOf(scanned, dense);
         }
-        long wanted = 0;
-        for (int hash : tagHashes) {
-            wanted |= ChunkTags.bits(hash);
-        }
-        int position = positionOf(Math.max(offset, baseOffset), limit);
+        // The headers of the chunks that may hold a scanned hash, up to the record the postings found (if any).
+        int end = best < 0 ? limit : OffsetIndex.position(best);
+        int position = positionOf(from, limit);
         if (position < 0) {
             return -1;
         }
         int chunk = chunkOf(position);
         long chunkEnd = chunkEnd(chunk);
-        while (position <= limit - RecordLayout.HEADER_LENGTH) {
-            if (!mayHold(tags.word(chunk), tagHashes)) {
+        while (position < end && position <= limit - RecordLayout.HEADER_LENGTH) {
+            if (!mayHold(tags.word(chunk), scanned)) {
                 if (chunkEnd == Long.MAX_VALUE) {
-                    return -1;
+                    break;
                 }
                 position = (int) chunkEnd;
                 chunk++;
@@ -310,12 +337,12 @@ final class Segment {
             }
             int length = RecordLayout.length(map, position);
             if (length < RecordLayout.HEADER_LENGTH || length > limit - position) {
-                return -1;
+                break;
             }
             int hash = RecordLayout.tagHash(map, position);
-            for (int h : tagHashes) {
+            for (int h : scanned) {
                 if (h == hash) {
-                    return RecordLayout.offset(map, position);
+                    return found(OffsetIndex.pack((int) (RecordLayout.offset(map, position) - baseOffset), position));
                 }
             }
             position += length;
@@ -324,7 +351,30 @@ final class Segment {
                 chunkEnd = chunkEnd(chunk);
             }
         }
-        return -1;
+        return found(best);
+    }
+
+    /** The offset of the record {@code packed} (or -1 for -1), remembered for the read that follows. */
+    private long found(long packed) {
+        if (packed < 0) {
+            return -1;
+        }
+        located = packed;
+        return baseOffset + OffsetIndex.relative(packed);
+    }
+
+    /** The tag summary, loaded or built on first use for a recovered segment. */
+    private ChunkTags summary(int limit) {
+        ChunkTags tags = chunkTags;
+        if (tags == null) {
+            // Recovered (sealed, never written again): the summary saved at seal, else built from the headers.
+            tags = ChunkTags.load(tagsFile(dir, baseOffset), index.count() + 1, recordCount, limit);
+            if (tags == null) {
+                tags = ChunkTags.build(map, limit, index, true);
+            }
+            chunkTags = tags;
+        }
+        return tags;
     }
 
     private static boolean mayHold(long word, int[] tagHashes) {
@@ -372,6 +422,13 @@ final class Segment {
         long relativeLong = offset - baseOffset;
         if (relativeLong < 0 || relativeLong > Integer.MAX_VALUE) {
             return -1;
+        }
+        long cached = located;
+        if (cached >= 0 && OffsetIndex.relative(cached) == relativeLong) {
+            int position = OffsetIndex.position(cached);
+            if (position <= limit - RecordLayout.HEADER_LENGTH && RecordLayout.offset(map, position) == offset) {
+                return position;
+            }
         }
         long entry = index.floor((int) relativeLong);
         int position = OffsetIndex.position(entry);

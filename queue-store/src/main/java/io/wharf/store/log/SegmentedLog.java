@@ -166,18 +166,29 @@ public final class SegmentedLog {
 
     /**
      * The first offset in {@code [fromOffset, end)} whose record carries one of {@code tagHashes} in its fixed header
-     * ({@code 0} for untagged records), or {@code end} when none does. Reads record headers only, and skips whole
-     * chunks whose tag summary rules the hashes out, so a reader after a rare tag does not read the other payloads.
+     * ({@code 0} for untagged records), or {@code end} when none does. Reads record headers only: sealed segments
+     * answer a rare tag from its postings, and whole chunks whose tag summary rules the hashes out are skipped, so a
+     * reader after a rare tag reads neither the other payloads nor most of the other headers.
      */
     public long nextWithTag(long fromOffset, long end, int[] tagHashes) {
         Segment[] all = segments;
-        for (int i = 0; i < all.length; i++) {
+        // The segment holding fromOffset (the first one when it was deleted), then the later ones.
+        int low = 0;
+        int high = all.length - 1;
+        int first = 0;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            if (all[mid].baseOffset <= fromOffset) {
+                first = mid;
+                low = mid + 1;
+            } else {
+                high = mid - 1;
+            }
+        }
+        for (int i = first; i < all.length; i++) {
             Segment segment = all[i];
             if (segment.baseOffset >= end) {
                 break;
-            }
-            if (i + 1 < all.length && all[i + 1].baseOffset <= fromOffset) {
-                continue;
             }
             long found = segment.nextWithTag(fromOffset, tagHashes);
             if (found >= 0) {

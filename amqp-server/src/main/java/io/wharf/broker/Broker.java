@@ -132,6 +132,15 @@ public final class Broker implements AutoCloseable {
         Connections connections = new Connections();
         // As in RabbitMQ: a deleted user's connections go at once, not at their next login.
         users.onDeleted(name -> connections.closeUser(name, "user '" + name + "' was deleted"));
+        // As in RabbitMQ: a deleted vhost takes its users' permissions there and its open connections with it.
+        vhosts.onDeleted(name -> {
+            connections.closeVhost(name, "vhost '" + name + "' was deleted");
+            for (UserAdmin.Permission p : users.permissions()) {
+                if (p.vhost().equals(name)) {
+                    users.clearPermission(p.user(), name);
+                }
+            }
+        });
         admin = new Administration(config.amqp().nodeName(), VERSION, vhosts, vhosts::all, connections, counters,
                 diskSpace::low, memory::on);
         timer.scheduleAtFixedRate(admin::sample, 0, config.http().ratesIntervalMs(), TimeUnit.MILLISECONDS);

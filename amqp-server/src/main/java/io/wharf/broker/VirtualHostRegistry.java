@@ -54,9 +54,17 @@ final class VirtualHostRegistry implements VirtualHosts {
         this.exchangeTypes = exchangeTypes;
     }
 
+    /** Called with a vhost's name once its deletion is stored (on the metadata thread). */
+    private volatile java.util.function.Consumer<String> onDeleted = name -> { };
+
     /** Where topology and queue changes of every vhost (existing and future) are reported from now on. */
     void events(BrokerEventListener events) {
         this.events = events;
+    }
+
+    /** What else goes with a deleted vhost (its permissions, its connections); runs on the metadata thread. */
+    void onDeleted(java.util.function.Consumer<String> action) {
+        this.onDeleted = action;
     }
 
     /**
@@ -177,6 +185,11 @@ final class VirtualHostRegistry implements VirtualHosts {
             storage.write(new MetadataChange().deleteVhost(name));
             vhosts.remove(name, vhost);
             LOG.info("Vhost '{}' deleted with its {} queues", name, queues);
+            try {
+                onDeleted.accept(name);
+            } catch (RuntimeException e) {
+                LOG.warn("Vhost '{}' deleted, but clearing what went with it failed", name, e);
+            }
             return true;
         }));
     }

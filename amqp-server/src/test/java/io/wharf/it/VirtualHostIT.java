@@ -16,6 +16,7 @@ import org.apache.qpid.protonj2.client.ConnectionOptions;
 import org.apache.qpid.protonj2.client.Delivery;
 import org.apache.qpid.protonj2.client.Message;
 import org.apache.qpid.protonj2.client.Receiver;
+import org.apache.qpid.protonj2.client.exceptions.ClientConnectionRemotelyClosedException;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -124,5 +125,38 @@ class VirtualHostIT {
         broker.close();
         broker = RunningBroker.withTestUser(dataDir, "");
         assertNull(broker.broker().vhost("dev"), "the deletion was stored");
+    }
+
+    /** As in RabbitMQ: deleting a vhost closes its connections and clears every user's permission there. */
+    @Test
+    void deletingAVhostClosesItsConnectionsAndClearsItsPermissions() throws Exception {
+        try (Connection main = connect("/"); ManagementClient management = new ManagementClient(main)) {
+            assertEquals(201, management.call("PUT", "/vhosts/tmp", null).status());
+            // alice created it, so she has full permissions there (as in RabbitMQ); bob is given some.
+            broker.broker().users().putUser("bob", "bob-secret".toCharArray(), java.util.Set.of());
+            broker.broker().users().setPermission(new io.wharf.plugin.UserAdmin.Permission("bob", "tmp", "",
+                    ".*", ".*"));
+            assertEquals(2, broker.broker().users().permissions().stream().filter(p -> p.vhost().equals("tmp"))
+                    .count());
+            Connection tmp = connect("tmp");
+            Receiver waiting = tmp.openReceiver("/queues/q-tmp");
+            waiting.openFuture().get(10, TimeUnit.SECONDS);
+            assertEquals(204, management.call("DELETE", "/vhosts/tmp", null).status());
+            // The close may reach the client before or after it asks for the sender: either way, forced, naming tmp.
+            Exception refused = assertThrows(Exception.class,
+                    () -> tmp.openSender("/queues/other").openFuture().get(10, TimeUnit.SECONDS));
+            Throwable closed = refused instanceof ExecutionException ? refused.getCause() : refused;
+            assertTrue(closed instanceof ClientConnectionRemotelyClosedException, closed.toString());
+            assertTrue(String.valueOf(closed.getMessage()).contains("tmp"), closed.toString());
+            tmp.close();
+            assertTrue(broker.broker().users().permissions().stream().noneMatch(p -> p.vhost().equals("tmp")),
+                    broker.broker().users().permissions().toString());
+            assertTrue(broker.broker().users().permissions().stream().anyMatch(p -> p.vhost().equals("/")),
+                    "permissions elsewhere stay");
+            // A vhost created again under the same name starts without the old grants (its creator gets hers).
+            assertEquals(201, management.call("PUT", "/vhosts/tmp", null).status());
+            assertEquals(java.util.List.of("alice"), broker.broker().users().permissions().stream()
+                    .filter(p -> p.vhost().equals("tmp")).map(p -> p.user()).toList());
+        }
     }
 }

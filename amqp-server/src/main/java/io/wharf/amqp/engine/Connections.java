@@ -67,4 +67,16 @@ public final class Connections {
         }
         return closed;
     }
+
+    /** Closes every connection to vhost {@code vhost} with amqp:connection:forced; returns how many. */
+    public int closeVhost(String vhost, String reason) {
+        int closed = 0;
+        for (AmqpConnectionHandler connection : open.values()) {
+            if (vhost.equals(connection.vhostName())) {
+                connection.closeForced(reason);
+                closed++;
+            }
+        }
+        return closed;
+    }
 }

@@ -104,6 +104,29 @@ class TransactionIT {
         }
     }
 
+    /** Streams keep no invisible prepared records: a transactional publish to one fails its transaction, named. */
+    @Test
+    void aTransactionalPublishToAStreamRollsTheTransactionBackNamingTheStream() throws Exception {
+        broker.close();
+        broker = RunningBroker.start(dataDir, "queues:\n  declare:\n    - name: tx-stream\n"
+                + "      arguments: {x-queue-type: stream}\n");
+        try (Connection connection = connect()) {
+            Session session = connection.openSession();
+            Sender sender = session.openSender("/queues/tx-stream");
+            sender.openFuture().get(5, TimeUnit.SECONDS);
+            session.beginTransaction();
+            sender.send(Message.create("in a transaction").durable(true)).awaitSettlement(5, TimeUnit.SECONDS);
+            ClientTransactionRolledBackException e = assertThrows(ClientTransactionRolledBackException.class,
+                    session::commitTransaction);
+            assertTrue(String.valueOf(e.getMessage()).contains("tx-stream"), e.toString());
+            assertEquals(0, count("tx-stream"));
+            // Outside a transaction the stream takes it.
+            connection.openSender("/queues/tx-stream").send(Message.create("plain").durable(true))
+                    .awaitSettlement(5, TimeUnit.SECONDS);
+            assertEquals(1, count("tx-stream"));
+        }
+    }
+
     @Test
     void transactionalAcksAreAppliedAtCommitAndReturnedAtRollback() throws Exception {
         try (Connection connection = connect()) {

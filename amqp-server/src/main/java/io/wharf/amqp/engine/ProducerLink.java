@@ -298,6 +298,10 @@ final class ProducerLink {
                 } else if (cause instanceof QueueFullException) {
                     delivery.disposition(TransactionCoordinator.outcome(delivery,
                             rejected(AmqpError.RESOURCE_LIMIT_EXCEEDED, cause.getMessage())));
+                } else if (cause instanceof UnsupportedOperationException) {
+                    // A queue that cannot take this kind of message (a stream, inside a transaction).
+                    delivery.disposition(TransactionCoordinator.outcome(delivery,
+                            rejected(AmqpError.NOT_IMPLEMENTED, cause.getMessage())));
                 } else {
                     delivery.disposition(TransactionCoordinator.outcome(delivery,
                             rejected(AmqpError.INTERNAL_ERROR, "not stored: " + cause.getMessage())));

@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The consumer groups of one virtual host's partitioned streams, by stream and group name. Groups, their members
- * and the members' partition readers all run on one thread per virtual host (made on first use), so assignment,
- * credit and offsets change together without locks; the event loops and stream threads only post to it.
+ * and the members' partition readers all run on one thread per virtual host (made on first use, ended after a
+ * minute idle), so assignment, credit and offsets change together without locks; the event loops and stream threads
+ * only post to it.
  */
 final class ConsumerGroups {
 
@@ -109,6 +110,10 @@ final class ConsumerGroups {
                 t.setDaemon(true);
                 return t;
             });
+            // An idle vhost (or a deleted one) does not keep its group thread: it ends after a minute with nothing
+            // to do (never while a delayed task waits) and is made again on demand.
+            setKeepAliveTime(60, java.util.concurrent.TimeUnit.SECONDS);
+            allowCoreThreadTimeOut(true);
         }
 
         @Override

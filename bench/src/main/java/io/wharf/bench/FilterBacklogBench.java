@@ -67,6 +67,8 @@ public final class FilterBacklogBench {
             java.lang.management.ManagementFactory.getThreadMXBean();
     /** CPU seconds (queue thread + log writer thread) of the last {@link #consume}. */
     private static double lastCpu;
+    /** Minor page faults of the whole process during the last {@link #consume} (-1 where /proc is missing). */
+    private static long lastFaults;
     private static long[] workerIds = new long[0];
     private static final Symbol TAG = Symbol.valueOf(TagFilter.ANNOTATION);
 
@@ -125,11 +127,13 @@ public final class FilterBacklogBench {
             ClassicQueue all = classic("all", base, config, writer, queueThread, timer);
             double classicAll = consume(all, ConsumerOptions.DEFAULT, messages, true, queueThread);
             double classicAllCpu = lastCpu;
+            long classicAllFaults = lastFaults;
             all.close().get(60, TimeUnit.SECONDS);
             ClassicQueue onlyRare = classic("rare", base, config, writer, queueThread, timer);
             double classicRare = consume(onlyRare, ConsumerOptions.DEFAULT.withFilter(wantsRare), rareCount, true,
                     queueThread);
             double classicRareCpu = lastCpu;
+            long classicRareFaults = lastFaults;
             onlyRare.close().get(60, TimeUnit.SECONDS);
             // ---- stream: one backlog, read by three consumers, the stream reopened before the first two ----
             StreamQueue stream = stream(base, config, writer, queueThread, timer);
@@ -139,10 +143,12 @@ public final class FilterBacklogBench {
             stream = stream(base, config, writer, queueThread, timer);
             double streamAll = consume(stream, first, messages, false, queueThread);
             double streamAllCpu = lastCpu;
+            long streamAllFaults = lastFaults;
             stream.close().get(60, TimeUnit.SECONDS);
             stream = stream(base, config, writer, queueThread, timer);
             double streamRareCold = consume(stream, first.withFilter(wantsRare), rareCount, false, queueThread);
             double streamRareColdCpu = lastCpu;
+            long streamRareColdFaults = lastFaults;
             // Then three more of each, summaries in memory: the medians (a shared machine's noise is large).
             double[] allRuns = new double[3];
             double[] allCpu = new double[3];
@@ -158,14 +164,14 @@ public final class FilterBacklogBench {
 
             System.out.println();
             System.out.println("| queue | unfiltered: whole backlog | filtered on `rare` | filtered / unfiltered |"
-                    + " CPU: unfiltered | CPU: filtered | CPU ratio |");
-            System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+                    + " CPU: unfiltered | CPU: filtered | CPU ratio | minor page faults: unfiltered / filtered |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
             row("classic (durable, reopened)", classicAll, classicRare, classicAllCpu, classicRareCpu, messages,
-                    rareCount);
+                    rareCount, classicAllFaults + " / " + classicRareFaults);
             row("stream (reopened; summaries from .tags files)", streamAll, streamRareCold, streamAllCpu,
-                    streamRareColdCpu, messages, rareCount);
+                    streamRareColdCpu, messages, rareCount, streamAllFaults + " / " + streamRareColdFaults);
             row("stream (median of 3 more, summaries in memory)", median(allRuns), median(rareRuns),
-                    median(allCpu), median(rareCpu), messages, rareCount);
+                    median(allCpu), median(rareCpu), messages, rareCount, "");
             System.out.printf("(wall time: first delivery asked for to last delivery received; CPU: the queue thread"
                     + " and the log writer thread over the same span; load average at the end %.1f on %d cores)%n",
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
@@ -183,16 +189,27 @@ public final class FilterBacklogBench {
     }
 
     private static void row(String name, double all, double filtered, double allCpu, double filteredCpu,
-            int messages, int rare) {
+            int messages, int rare, String faults) {
         System.out.printf("| %s | %.3f s (%,d msgs, %,.0f msg/s) | %.3f s (%,d msgs) | %.2f %% | %.3f s | %.3f s |"
-                + " %.2f %% |%n", name, all, messages, messages / all, filtered, rare, 100 * filtered / all, allCpu,
-                filteredCpu, 100 * filteredCpu / allCpu);
+                + " %.2f %% | %s |%n", name, all, messages, messages / all, filtered, rare, 100 * filtered / all,
+                allCpu, filteredCpu, 100 * filteredCpu / allCpu, faults);
     }
 
     private static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
+    }
+
+    /** The process's minor page faults so far (field 10 of /proc/self/stat), or -1. */
+    private static long minorFaults() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[7]);
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static long cpuNanos() {
@@ -288,12 +305,14 @@ public final class FilterBacklogBench {
             }
         };
         long cpuStart = cpuNanos();
+        long faultsStart = minorFaults();
         long start = System.nanoTime();
         queue.addConsumer(consumer, options);
         queue.addCredit(consumer, CREDIT_WINDOW);
         done.get(30, TimeUnit.MINUTES);
         double seconds = (System.nanoTime() - start) / 1e9;
         lastCpu = (cpuNanos() - cpuStart) / 1e9;
+        lastFaults = faultsStart < 0 ? -1 : minorFaults() - faultsStart;
         queue.removeConsumer(consumer);
         return seconds;
     }

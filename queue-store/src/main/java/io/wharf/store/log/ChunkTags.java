@@ -112,9 +112,8 @@ final class ChunkTags {
         int length = 12 + n * 8 + (sealed == null ? 0 : sealed.encodedBytes());
         ByteBuffer buf = ByteBuffer.allocate(length + 4).order(ByteOrder.LITTLE_ENDIAN);
         buf.putInt(MAGIC).putInt(recordCount).putInt(n);
-        for (int i = 0; i < n; i++) {
-            buf.putLong(array[i]);
-        }
+        buf.asLongBuffer().put(array, 0, n);
+        buf.position(buf.position() + n * 8);
         if (sealed != null) {
             sealed.writeTo(buf);
         }
@@ -153,9 +152,8 @@ final class ChunkTags {
         }
         ChunkTags tags = new ChunkTags();
         long[] array = new long[Math.max(16, chunks)];
-        for (int i = 0; i < chunks; i++) {
-            array[i] = buf.getLong();
-        }
+        buf.asLongBuffer().get(array, 0, chunks);
+        buf.position(buf.position() + chunks * 8);
         TagPostings postings = TagPostings.readFrom(buf.limit(length), recordCount, size);
         if (postings == null || buf.hasRemaining()) {
             return null;

@@ -91,18 +91,12 @@ final class TagPostings {
 
     void writeTo(ByteBuffer out) {
         out.putInt(hashes.length).putInt(postings.length).putInt(denseHashes.length);
-        for (int h : hashes) {
-            out.putInt(h);
-        }
-        for (int s : starts) {
-            out.putInt(s);
-        }
-        for (long p : postings) {
-            out.putLong(p);
-        }
-        for (int h : denseHashes) {
-            out.putInt(h);
-        }
+        out.asIntBuffer().put(hashes).put(starts);
+        out.position(out.position() + 4 * (hashes.length + starts.length));
+        out.asLongBuffer().put(postings);
+        out.position(out.position() + 8 * postings.length);
+        out.asIntBuffer().put(denseHashes);
+        out.position(out.position() + 4 * denseHashes.length);
     }
 
     /**
@@ -124,18 +118,12 @@ final class TagPostings {
         int[] starts = new int[listed + 1];
         long[] postings = new long[count];
         int[] denseHashes = new int[dense];
-        for (int i = 0; i < listed; i++) {
-            hashes[i] = in.getInt();
-        }
-        for (int i = 0; i <= listed; i++) {
-            starts[i] = in.getInt();
-        }
-        for (int i = 0; i < count; i++) {
-            postings[i] = in.getLong();
-        }
-        for (int i = 0; i < dense; i++) {
-            denseHashes[i] = in.getInt();
-        }
+        in.asIntBuffer().get(hashes).get(starts);
+        in.position(in.position() + 4 * (2 * listed + 1));
+        in.asLongBuffer().get(postings);
+        in.position(in.position() + 8 * count);
+        in.asIntBuffer().get(denseHashes);
+        in.position(in.position() + 4 * dense);
         if (!ascending(hashes) || !ascending(denseHashes) || starts[0] != 0 || starts[listed] != count) {
             return null;
         }

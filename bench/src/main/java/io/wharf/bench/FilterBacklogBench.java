@@ -80,7 +80,7 @@ public final class FilterBacklogBench {
         ByteBuffer rare = encode("rare", bodyBytes);
         ByteBuffer common = encode("common", bodyBytes);
         ByteBuffer untagged = encode(null, bodyBytes);
-        int rareCount = (messages + 99) / 100;
+        int rareCount = rareIn(messages, 100);
         ExecutorService queueThread = Executors.newSingleThreadExecutor();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         LogWriter writer = LogWriter.start(FsyncPolicy.NEVER);
@@ -97,16 +97,31 @@ public final class FilterBacklogBench {
             // filtered and unfiltered paths alike before either is timed (as in a broker that has been running) ----
             // One in ten is rare here, so the filtered path runs as many times as in the measurement.
             int warmMessages = Math.max(1000, messages / 10);
-            int warmRare = (warmMessages + 9) / 10;
-            ClassicQueue[] warm = {classic("warm-all", base, config, writer, queueThread, timer),
-                classic("warm-rare", base, config, writer, queueThread, timer)};
+            int warmRare = rareIn(warmMessages, 10);
+            // Reopened before reading, as below, and with small segments so that the warm stream, too, is read
+            // from sealed segments (postings) and from the active one.
+            LogConfig warmConfig = new LogConfig(4 * 1024 * 1024, config.indexIntervalBytes());
+            ClassicQueue[] warm = {classic("warm-all", base, warmConfig, writer, queueThread, timer),
+                classic("warm-rare", base, warmConfig, writer, queueThread, timer)};
             fill(warm, warmMessages, 10, rare, common, untagged);
+            for (MessageQueue q : warm) {
+                q.close().get(60, TimeUnit.SECONDS);
+            }
+            warm = new ClassicQueue[] {classic("warm-all", base, warmConfig, writer, queueThread, timer),
+                classic("warm-rare", base, warmConfig, writer, queueThread, timer)};
             consume(warm[0], ConsumerOptions.DEFAULT, warmMessages, true, queueThread);
             consume(warm[1], ConsumerOptions.DEFAULT.withFilter(wantsRare), warmRare, true, queueThread);
-            StreamQueue warmStream = new StreamQueue(new QueueDefinition("/", "warm-stream", "stream", true, false,
-                    false, Map.of()), () -> SegmentedLog.open(base.resolve("warm-stream"), config, writer), queueThread,
-                    timer, StreamOffsetStore.NONE);
+            java.util.function.Supplier<StreamQueue> openWarmStream = () -> new StreamQueue(new QueueDefinition("/",
+                    "warm-stream", "stream", true, false, false, Map.of()),
+                    () -> SegmentedLog.open(base.resolve("warm-stream"), warmConfig, writer), queueThread, timer,
+                    StreamOffsetStore.NONE);
+            StreamQueue warmStream = openWarmStream.get();
             fill(new MessageQueue[] {warmStream}, warmMessages, 10, rare, common, untagged);
+            warmStream.close().get(60, TimeUnit.SECONDS);
+            warmStream = openWarmStream.get();
+            fill(new MessageQueue[] {warmStream}, warmMessages / 10, 10, rare, common, untagged);
+            warmRare += rareIn(warmMessages / 10, 10);
+            warmMessages += warmMessages / 10;
             for (int r = 0; r < 3; r++) {
                 consume(warmStream, new ConsumerOptions(0, false, StreamOffset.FIRST), warmMessages, false,
                         queueThread);
@@ -248,6 +263,11 @@ public final class FilterBacklogBench {
         byte[] out = new byte[bodyBytes + 256];
         int n = m.encode(out, 0, out.length);
         return ByteBuffer.wrap(Arrays.copyOf(out, n)).asReadOnlyBuffer();
+    }
+
+    /** How many of {@code messages} {@link #fill} makes rare with {@code rareEvery}. */
+    private static int rareIn(int messages, int rareEvery) {
+        return messages <= rareEvery / 2 ? 0 : (messages - rareEvery / 2 - 1) / rareEvery + 1;
     }
 
     /** Message i of the backlog: 1 in {@code rareEvery} rare, the others alternately common and untagged. */

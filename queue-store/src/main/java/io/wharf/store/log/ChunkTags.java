@@ -76,6 +76,11 @@ final class ChunkTags {
         }
     }
 
+    /** Whether the writer notes tagged records for postings. */
+    boolean notesPostings() {
+        return notes != null;
+    }
+
     /** Writer: the segment holds {@code recordCount} records and takes no more; builds its postings. */
     void seal(int recordCount) {
         if (notes != null) {
@@ -154,9 +159,13 @@ final class ChunkTags {
         long[] array = new long[Math.max(16, chunks)];
         buf.asLongBuffer().get(array, 0, chunks);
         buf.position(buf.position() + chunks * 8);
-        TagPostings postings = TagPostings.readFrom(buf.limit(length), recordCount, size);
-        if (postings == null || buf.hasRemaining()) {
-            return null;
+        // A log without postings (see LogConfig#tagPostings) saves the words only.
+        TagPostings postings = null;
+        if (buf.limit(length).hasRemaining()) {
+            postings = TagPostings.readFrom(buf, recordCount, size);
+            if (postings == null || buf.hasRemaining()) {
+                return null;
+            }
         }
         tags.words = array;
         tags.count = chunks;
@@ -166,10 +175,10 @@ final class ChunkTags {
 
     /**
      * Builds the summary of a segment from its record headers ({@code size} bytes) and its index; with its postings
-     * when {@code sealed}, else ready for the writer to go on appending.
+     * when {@code postings} (built now when {@code sealed}, else noted for the writer to go on appending).
      */
-    static ChunkTags build(ByteBuffer map, int size, OffsetIndex index, boolean sealed) {
-        ChunkTags tags = forWriter();
+    static ChunkTags build(ByteBuffer map, int size, OffsetIndex index, boolean sealed, boolean postings) {
+        ChunkTags tags = postings ? forWriter() : new ChunkTags();
         int entries = index.count();
         int nextEntry = 0;
         long nextChunkAt = entries > 0 ? OffsetIndex.position(index.entryAt(0)) : Long.MAX_VALUE;

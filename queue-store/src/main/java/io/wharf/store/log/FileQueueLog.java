@@ -96,7 +96,8 @@ public final class FileQueueLog implements QueueLog {
     /** Opens and recovers the queue log in {@code dir}; {@code opener} opens every file it writes. */
     public static FileQueueLog open(Path dir, LogConfig config, LogWriter writer, ChannelOpener opener)
             throws IOException {
-        SegmentedLog log = SegmentedLog.open(dir, config, writer, opener);
+        // Consumers filter from the queue's in-memory index of tag hashes, never by reading the log by tag.
+        SegmentedLog log = SegmentedLog.open(dir, config.withTagPostings(false), writer, opener);
         try {
             return new FileQueueLog(log);
         } catch (IOException | RuntimeException e) {

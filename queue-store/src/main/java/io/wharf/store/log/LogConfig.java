@@ -6,8 +6,11 @@ package io.wharf.store.log;
  * @param segmentSizeBytes   a segment is sealed and a new one started when the next record would take the active
  *                           one past this size (a single larger record gets a segment of its own)
  * @param indexIntervalBytes the sparse index gets an entry at most every this many bytes of records
+ * @param tagPostings        the writer notes tagged records so that sealed segments get {@link TagPostings} (12
+ *                           bytes per tagged record of the active segment, while it is active): for logs read by
+ *                           tag (streams); classic queues filter from their in-memory index instead
  */
-public record LogConfig(int segmentSizeBytes, int indexIntervalBytes) {
+public record LogConfig(int segmentSizeBytes, int indexIntervalBytes, boolean tagPostings) {
 
     public static final int DEFAULT_SEGMENT_SIZE_BYTES = 64 * 1024 * 1024;
     public static final int DEFAULT_INDEX_INTERVAL_BYTES = 4096;
@@ -22,15 +25,23 @@ public record LogConfig(int segmentSizeBytes, int indexIntervalBytes) {
         }
     }
 
+    public LogConfig(int segmentSizeBytes, int indexIntervalBytes) {
+        this(segmentSizeBytes, indexIntervalBytes, true);
+    }
+
     public static LogConfig defaults() {
         return new LogConfig(DEFAULT_SEGMENT_SIZE_BYTES, DEFAULT_INDEX_INTERVAL_BYTES);
     }
 
     public LogConfig withSegmentSizeBytes(int segmentSizeBytes) {
-        return new LogConfig(segmentSizeBytes, indexIntervalBytes);
+        return new LogConfig(segmentSizeBytes, indexIntervalBytes, tagPostings);
     }
 
     public LogConfig withIndexIntervalBytes(int indexIntervalBytes) {
-        return new LogConfig(segmentSizeBytes, indexIntervalBytes);
+        return new LogConfig(segmentSizeBytes, indexIntervalBytes, tagPostings);
+    }
+
+    public LogConfig withTagPostings(boolean tagPostings) {
+        return new LogConfig(segmentSizeBytes, indexIntervalBytes, tagPostings);
     }
 }

@@ -110,7 +110,8 @@ final class Segment {
      * the capacity briefly grows the file, and only then renamed into place; the directory is forced so the
      * segment exists after a crash.
      */
-    static Segment createActive(Path dir, long baseOffset, int capacity, ChannelOpener opener) throws IOException {
+    static Segment createActive(Path dir, long baseOffset, int capacity, boolean tagPostings, ChannelOpener opener)
+            throws IOException {
         Path file = logFile(dir, baseOffset);
         Path temporary = dir.resolve(file.getFileName() + NEW_SUFFIX);
         Files.deleteIfExists(temporary);
@@ -122,7 +123,7 @@ final class Segment {
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
             DurableFiles.forceDirectory(dir);
             Segment segment = new Segment(dir, baseOffset, map, new OffsetIndex(), channel, 0, 0);
-            segment.chunkTags = ChunkTags.forWriter();
+            segment.chunkTags = tagPostings ? ChunkTags.forWriter() : new ChunkTags();
             return segment;
         } catch (IOException | RuntimeException e) {
             channel.close();
@@ -232,6 +233,7 @@ final class Segment {
 
     /** Writer, active segment only: drops the records from {@code relative} on (file position {@code position}). */
     void truncate(int relative, int position) throws IOException {
+        ChunkTags tags = chunkTags;
         chunkTags = null; // rebuilt from the remaining records below
         located = -1;
         index.truncateFrom(relative);
@@ -243,7 +245,7 @@ final class Segment {
         recordCount = relative;
         unforced = false;
         publishedSize = position;
-        chunkTags = ChunkTags.build(map, position, index, false);
+        chunkTags = ChunkTags.build(map, position, index, false, tags != null && tags.notesPostings());
     }
 
     /** Writer, sealed segment only: drops the records from {@code relative} on and rewrites the index. */
@@ -370,7 +372,7 @@ final class Segment {
             // Recovered (sealed, never written again): the summary saved at seal, else built from the headers.
             tags = ChunkTags.load(tagsFile(dir, baseOffset), index.count() + 1, recordCount, limit);
             if (tags == null) {
-                tags = ChunkTags.build(map, limit, index, true);
+                tags = ChunkTags.build(map, limit, index, true, true);
             }
             chunkTags = tags;
         }

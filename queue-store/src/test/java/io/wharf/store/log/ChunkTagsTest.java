@@ -132,6 +132,34 @@ class ChunkTagsTest {
         reopened.close().get(5, TimeUnit.SECONDS);
     }
 
+    /** A log without postings (classic queues) saves chunk words only; tag reads still find every record. */
+    @Test
+    void withoutPostingsTheChunkSummariesAlone() throws Exception {
+        Random random = new Random(5);
+        int[] tags = new int[3000];
+        LogConfig config = new LogConfig(64 * 1024, 512).withTagPostings(false);
+        SegmentedLog log = SegmentedLog.open(dir, config, writer);
+        for (int i = 0; i < tags.length; i++) {
+            tags[i] = tagOf(i, random);
+            log.append(new MessageHeader(0, 0, 4, tags[i], false), ByteBuffer.allocate(40 + random.nextInt(100)),
+                    false).get(5, TimeUnit.SECONDS);
+        }
+        checkAgainstScan(log, tags, random);
+        log.close().get(5, TimeUnit.SECONDS);
+        Path first = Segment.tagsFile(dir, 0);
+        int records = ByteBuffer.wrap(java.nio.file.Files.readAllBytes(first)).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .getInt(4);
+        int chunks = ByteBuffer.wrap(java.nio.file.Files.readAllBytes(first)).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .getInt(8);
+        ChunkTags saved = ChunkTags.load(first, chunks, records,
+                (int) java.nio.file.Files.size(Segment.logFile(dir, 0)));
+        org.junit.jupiter.api.Assertions.assertNotNull(saved);
+        org.junit.jupiter.api.Assertions.assertNull(saved.postings());
+        SegmentedLog reopened = SegmentedLog.open(dir, config, writer);
+        checkAgainstScan(reopened, tags, random);
+        reopened.close().get(5, TimeUnit.SECONDS);
+    }
+
     private static void checkAgainstScan(SegmentedLog log, int[] tags, Random random) {
         checkAgainstScan(log, tags, random, new int[][] {
             {TagHash.of("rare")}, {TagHash.NONE}, {TagHash.of("red"), TagHash.of("rare")},

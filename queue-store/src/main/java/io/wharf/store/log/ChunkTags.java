@@ -68,7 +68,10 @@ final class ChunkTags {
         count = n + 1;
     }
 
-    /** Writer: a record with {@code tagHash} joins the last chunk; for the record at relative offset {@code relative} and file position {@code position}. */
+    /**
+     * Writer: the record with {@code tagHash} at relative offset {@code relative} and file position
+     * {@code position} joins the last chunk (and is noted for the postings).
+     */
     void add(int tagHash, int relative, int position) {
         words[count - 1] |= bits(tagHash);
         if (notes != null) {

@@ -58,21 +58,18 @@ public final class Connections {
 
     /** Closes every connection logged in as {@code user} with amqp:connection:forced; returns how many. */
     public int closeUser(String user, String reason) {
-        int closed = 0;
-        for (AmqpConnectionHandler connection : open.values()) {
-            if (user.equals(connection.user())) {
-                connection.closeForced(reason);
-                closed++;
-            }
-        }
-        return closed;
+        return closeWhere(connection -> user.equals(connection.user()), reason);
     }
 
     /** Closes every connection to vhost {@code vhost} with amqp:connection:forced; returns how many. */
     public int closeVhost(String vhost, String reason) {
+        return closeWhere(connection -> vhost.equals(connection.vhostName()), reason);
+    }
+
+    private int closeWhere(java.util.function.Predicate<AmqpConnectionHandler> which, String reason) {
         int closed = 0;
         for (AmqpConnectionHandler connection : open.values()) {
-            if (vhost.equals(connection.vhostName())) {
+            if (which.test(connection)) {
                 connection.closeForced(reason);
                 closed++;
             }

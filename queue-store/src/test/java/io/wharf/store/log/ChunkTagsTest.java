@@ -54,16 +54,21 @@ class ChunkTagsTest {
         return r < 30 ? TagHash.NONE : TagHash.of(TAGS[r % 3]);
     }
 
-    @Test
-    void findsExactlyTheRecordsAPlainScanFinds() throws Exception {
-        Random random = new Random(42);
-        int[] tags = new int[5000];
-        SegmentedLog log = open();
+    /** Appends one record per element of {@code tags}, filling it with {@link #tagOf}. */
+    private static void appendTagged(SegmentedLog log, int[] tags, Random random) throws Exception {
         for (int i = 0; i < tags.length; i++) {
             tags[i] = tagOf(i, random);
             log.append(new MessageHeader(0, 0, 4, tags[i], false), ByteBuffer.allocate(40 + random.nextInt(100)),
                     false).get(5, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void findsExactlyTheRecordsAPlainScanFinds() throws Exception {
+        Random random = new Random(42);
+        int[] tags = new int[5000];
+        SegmentedLog log = open();
+        appendTagged(log, tags, random);
         checkAgainstScan(log, tags, random);
         log.close().get(5, TimeUnit.SECONDS);
         SegmentedLog reopened = open();
@@ -139,18 +144,14 @@ class ChunkTagsTest {
         int[] tags = new int[3000];
         LogConfig config = new LogConfig(64 * 1024, 512).withTagPostings(false);
         SegmentedLog log = SegmentedLog.open(dir, config, writer);
-        for (int i = 0; i < tags.length; i++) {
-            tags[i] = tagOf(i, random);
-            log.append(new MessageHeader(0, 0, 4, tags[i], false), ByteBuffer.allocate(40 + random.nextInt(100)),
-                    false).get(5, TimeUnit.SECONDS);
-        }
+        appendTagged(log, tags, random);
         checkAgainstScan(log, tags, random);
         log.close().get(5, TimeUnit.SECONDS);
         Path first = Segment.tagsFile(dir, 0);
-        int records = ByteBuffer.wrap(java.nio.file.Files.readAllBytes(first)).order(java.nio.ByteOrder.LITTLE_ENDIAN)
-                .getInt(4);
-        int chunks = ByteBuffer.wrap(java.nio.file.Files.readAllBytes(first)).order(java.nio.ByteOrder.LITTLE_ENDIAN)
-                .getInt(8);
+        ByteBuffer saved0 = ByteBuffer.wrap(java.nio.file.Files.readAllBytes(first))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int records = saved0.getInt(4);
+        int chunks = saved0.getInt(8);
         ChunkTags saved = ChunkTags.load(first, chunks, records,
                 (int) java.nio.file.Files.size(Segment.logFile(dir, 0)));
         org.junit.jupiter.api.Assertions.assertNotNull(saved);

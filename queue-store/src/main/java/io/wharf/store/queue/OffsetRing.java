@@ -46,6 +46,58 @@ final class OffsetRing {
         return tags[(head + index) & (items.length - 1)];
     }
 
+    /**
+     * The index (from the head) of the first message at or after {@code fromIndex} whose tag hash is one of
+     * {@code hashes}; {@link #size()} when there is none. A plain scan of the tag array, in at most two contiguous
+     * runs (the ring may wrap), so passing over a long stretch of unwanted messages costs about a nanosecond each.
+     */
+    int indexOfTag(int fromIndex, int[] hashes) {
+        if (fromIndex >= size) {
+            return size;
+        }
+        int from = Math.max(0, fromIndex);
+        int mask = tags.length - 1;
+        int start = (head + from) & mask;
+        int count = size - from;
+        int firstRun = Math.min(count, tags.length - start);
+        int found = hashes.length == 1 ? scan(start, start + firstRun, hashes[0]) : scan(start, start + firstRun, hashes);
+        if (found >= 0) {
+            return from + (found - start);
+        }
+        int secondRun = count - firstRun;
+        if (secondRun > 0) {
+            found = hashes.length == 1 ? scan(0, secondRun, hashes[0]) : scan(0, secondRun, hashes);
+            if (found >= 0) {
+                return from + firstRun + found;
+            }
+        }
+        return size;
+    }
+
+    /** The first slot in {@code [from, to)} of the tag array holding {@code hash}, or -1. */
+    private int scan(int from, int to, int hash) {
+        int[] t = tags;
+        for (int i = from; i < to; i++) {
+            if (t[i] == hash) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private int scan(int from, int to, int[] hashes) {
+        int[] t = tags;
+        for (int i = from; i < to; i++) {
+            int tag = t[i];
+            for (int hash : hashes) {
+                if (tag == hash) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
     /** The tag hash of the head. */
     int peekFirstTag() {
         if (size == 0) {

@@ -61,6 +61,15 @@ final class ReadyMessages {
         boolean mayMatchTag(int tagHash);
 
         boolean matches(long offset);
+
+        /**
+         * The tag hashes {@link #mayMatchTag} accepts, exactly (it accepts a hash if and only if it is listed), so
+         * the scans can pass over the others in a tight loop; null when the judge does not say (then
+         * {@link #mayMatchTag} is asked for each message). Must not change between calls.
+         */
+        default int[] tagHashes() {
+            return null;
+        }
     }
 
     private static final Returned NEVER_DELIVERED = new Returned(0, true, Map.of());
@@ -123,6 +132,7 @@ final class ReadyMessages {
      * messages the cursor has passed are not judged again; the cursor moves past every one judged now.
      */
     Entry takeMatching(Cursor cursor, Judge judge) {
+        int[] hashes = judge.tagHashes();
         for (int l = levels.length - 1; l >= 0; l--) {
             Level level = levels[l];
             for (Map.Entry<Long, Stored> e : level.returned.entrySet()) {
@@ -135,10 +145,10 @@ final class ReadyMessages {
                 }
             }
             OffsetRing due = level.due;
-            for (int i = 0, n = due.size(); i < n; i++) {
+            for (int i = nextCandidate(due, 0, hashes, judge), n = due.size(); i < n;
+                    i = nextCandidate(due, i + 1, hashes, judge)) {
                 long offset = due.get(i);
-                int tagHash = due.tagAt(i);
-                if (removed.contains(offset) || !judge.mayMatchTag(tagHash) || !judge.matches(offset)) {
+                if (removed.contains(offset) || !judge.matches(offset)) {
                     continue;
                 }
                 if (i == 0) {
@@ -147,34 +157,56 @@ final class ReadyMessages {
                     removed.add(offset);
                 }
                 size--;
-                return new Entry(offset, l, 0, true, Map.of(), tagHash, false);
+                return new Entry(offset, l, 0, true, Map.of(), due.tagAt(i), false);
             }
             OffsetRing fresh = level.fresh;
             int freshCount = fresh.size();
-            for (int i = fresh.indexOfCeiling(cursor.judgedUpTo[l] + 1); i < freshCount; i++) {
-                long offset = fresh.get(i);
-                int tagHash = fresh.tagAt(i);
+            int i = fresh.indexOfCeiling(cursor.judgedUpTo[l] + 1);
+            while (i < freshCount) {
                 // The tag first: an int compare passes over most messages before any lookup or read.
-                if (!judge.mayMatchTag(tagHash)) {
-                    cursor.judgedUpTo[l] = offset;
-                    continue;
+                int candidate = nextCandidate(fresh, i, hashes, judge);
+                if (candidate > i) {
+                    // Every message passed over was judged (by its tag) and turned down.
+                    cursor.judgedUpTo[l] = fresh.get(candidate - 1);
                 }
+                if (candidate >= freshCount) {
+                    break;
+                }
+                i = candidate + 1;
+                long offset = fresh.get(candidate);
                 if (removed.contains(offset)) {
                     continue;
                 }
                 cursor.judgedUpTo[l] = offset;
                 if (judge.matches(offset)) {
-                    if (i == 0) {
+                    if (candidate == 0) {
                         fresh.pollFirst();
                     } else {
                         removed.add(offset);
                     }
                     size--;
-                    return new Entry(offset, l, 0, true, Map.of(), tagHash, true);
+                    return new Entry(offset, l, 0, true, Map.of(), fresh.tagAt(candidate), true);
                 }
             }
         }
         return null;
+    }
+
+    /**
+     * The index of the first message of {@code ring} at or after {@code from} whose tag {@code judge} may accept:
+     * by a scan of the ring's tag array when the judge lists its hashes, else asking it message by message.
+     */
+    private static int nextCandidate(OffsetRing ring, int from, int[] hashes, Judge judge) {
+        if (hashes != null) {
+            return ring.indexOfTag(from, hashes);
+        }
+        int n = ring.size();
+        for (int i = from; i < n; i++) {
+            if (judge.mayMatchTag(ring.tagAt(i))) {
+                return i;
+            }
+        }
+        return n;
     }
 
     /** The next message to deliver, removed; null when none. */

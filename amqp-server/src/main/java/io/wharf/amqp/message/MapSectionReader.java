@@ -64,19 +64,27 @@ final class MapSectionReader {
 
     /** The value under key, decoding nothing else; null when absent (or when the value is null). */
     static Object find(ByteBuffer b, int mapPos, int end, Keys keys, String key) {
+        int valuePos = valuePosition(b, mapPos, end, keys, key);
+        return valuePos < 0 ? null : decodeValue(b, valuePos, AmqpTypeScanner.endOf(b, valuePos, end));
+    }
+
+    /**
+     * Where the value under key starts (its constructor), decoding nothing; -1 when absent. Keys before it are
+     * checked as {@link #find} checks them (a key of the wrong type throws), those after it are not looked at.
+     */
+    static int valuePosition(ByteBuffer b, int mapPos, int end, Keys keys, String key) {
         int entries = PrimitiveReader.count(b, mapPos) / 2;
         int p = PrimitiveReader.firstElement(b, mapPos);
         byte[] utf8 = isAscii(key) ? null : key.getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < entries; i++) {
             boolean match = keyMatches(b, p, keys, key, utf8);
             int valuePos = AmqpTypeScanner.endOf(b, p, end);
-            int valueEnd = AmqpTypeScanner.endOf(b, valuePos, end);
             if (match) {
-                return decodeValue(b, valuePos, valueEnd);
+                return valuePos;
             }
-            p = valueEnd;
+            p = AmqpTypeScanner.endOf(b, valuePos, end);
         }
-        return null;
+        return -1;
     }
 
     private static String key(ByteBuffer b, int p, Keys keys) {

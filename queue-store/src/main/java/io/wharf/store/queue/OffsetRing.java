@@ -13,6 +13,8 @@ final class OffsetRing {
     private int[] tags = new int[16];
     private int head;
     private int size;
+    /** How many messages ever left the head: with an index, a position that stays put while the head moves. */
+    private long polled;
 
     boolean isEmpty() {
         return size == 0;
@@ -123,6 +125,27 @@ final class OffsetRing {
         return found;
     }
 
+    /**
+     * {@link #indexOfCeiling(long)}, trying {@code hint} first: a {@link #position} the caller kept from an earlier
+     * call, right when nothing was added before it since (then two reads confirm it, instead of a binary search
+     * whose probes across a large ring each miss the cache). Any hint gives the right answer.
+     */
+    int indexOfCeiling(long offset, long hint) {
+        long index = hint - polled;
+        if (index >= 0 && index <= size) {
+            int i = (int) index;
+            if ((i == size || get(i) >= offset) && (i == 0 || get(i - 1) < offset)) {
+                return i;
+            }
+        }
+        return indexOfCeiling(offset);
+    }
+
+    /** A position for the message at {@code index} that does not change as messages leave the head. */
+    long position(int index) {
+        return polled + index;
+    }
+
     long peekFirst() {
         if (size == 0) {
             throw new NoSuchElementException();
@@ -134,6 +157,7 @@ final class OffsetRing {
         long value = peekFirst();
         head = (head + 1) & (items.length - 1);
         size--;
+        polled++;
         if (size == 0) {
             head = 0;
         }
@@ -173,6 +197,7 @@ final class OffsetRing {
     }
 
     void clear() {
+        polled += size;
         head = 0;
         size = 0;
     }

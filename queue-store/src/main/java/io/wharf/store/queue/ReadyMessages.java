@@ -37,10 +37,14 @@ final class ReadyMessages {
     /** How far one filtered consumer has judged the never-delivered messages of each level. */
     static final class Cursor {
         private final long[] judgedUpTo;
+        /** Per level, where the last scan stopped ({@link OffsetRing#position}): a hint for finding its place. */
+        private final long[] resumeAt;
 
         Cursor(ReadyMessages messages) {
             judgedUpTo = new long[messages.levels.length];
             java.util.Arrays.fill(judgedUpTo, -1);
+            resumeAt = new long[messages.levels.length];
+            java.util.Arrays.fill(resumeAt, -1);
         }
 
         /** True when the consumer already judged (and turned down) this never-delivered message. */
@@ -137,10 +141,12 @@ final class ReadyMessages {
             Level level = levels[l];
             for (Map.Entry<Long, Stored> e : level.returned.entrySet()) {
                 Stored s = e.getValue();
-                if (judge.mayMatchTag(s.tagHash) && judge.matches(e.getKey())) {
-                    level.returned.remove(e.getKey());
+                long offset = e.getKey();
+                if (judge.mayMatchTag(s.tagHash) && judge.matches(offset)) {
+                    // The key is read before the removal: TreeMap may reuse this entry for its successor.
+                    level.returned.remove(offset);
                     size--;
-                    return new Entry(e.getKey(), s.priority, s.state.deliveryCount(), s.state.firstAcquirer(),
+                    return new Entry(offset, s.priority, s.state.deliveryCount(), s.state.firstAcquirer(),
                             s.state.annotations(), s.tagHash, false);
                 }
             }
@@ -151,17 +157,18 @@ final class ReadyMessages {
                 if (removed.contains(offset) || !judge.matches(offset)) {
                     continue;
                 }
+                int tagHash = due.tagAt(i);
                 if (i == 0) {
                     due.pollFirst();
                 } else {
                     removed.add(offset);
                 }
                 size--;
-                return new Entry(offset, l, 0, true, Map.of(), due.tagAt(i), false);
+                return new Entry(offset, l, 0, true, Map.of(), tagHash, false);
             }
             OffsetRing fresh = level.fresh;
             int freshCount = fresh.size();
-            int i = fresh.indexOfCeiling(cursor.judgedUpTo[l] + 1);
+            int i = fresh.indexOfCeiling(cursor.judgedUpTo[l] + 1, cursor.resumeAt[l]);
             while (i < freshCount) {
                 // The tag first: an int compare passes over most messages before any lookup or read.
                 int candidate = nextCandidate(fresh, i, hashes, judge);
@@ -170,6 +177,7 @@ final class ReadyMessages {
                     cursor.judgedUpTo[l] = fresh.get(candidate - 1);
                 }
                 if (candidate >= freshCount) {
+                    i = freshCount;
                     break;
                 }
                 i = candidate + 1;
@@ -179,15 +187,18 @@ final class ReadyMessages {
                 }
                 cursor.judgedUpTo[l] = offset;
                 if (judge.matches(offset)) {
+                    cursor.resumeAt[l] = fresh.position(i);
+                    int tagHash = fresh.tagAt(candidate);
                     if (candidate == 0) {
                         fresh.pollFirst();
                     } else {
                         removed.add(offset);
                     }
                     size--;
-                    return new Entry(offset, l, 0, true, Map.of(), fresh.tagAt(candidate), true);
+                    return new Entry(offset, l, 0, true, Map.of(), tagHash, true);
                 }
             }
+            cursor.resumeAt[l] = fresh.position(i);
         }
         return null;
     }

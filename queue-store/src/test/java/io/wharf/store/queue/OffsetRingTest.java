@@ -72,6 +72,28 @@ class OffsetRingTest {
         assertEquals(0, ring.indexOfTag(0, new int[] {0}));
     }
 
+    @Test
+    void indexOfCeilingWithAHintFindsWhatTheSearchFinds() {
+        OffsetRing ring = new OffsetRing();
+        Random random = new Random(3);
+        long next = 0;
+        java.util.List<Long> hints = new java.util.ArrayList<>();
+        for (int step = 0; step < 20_000; step++) {
+            if (random.nextInt(3) > 0 || ring.isEmpty()) {
+                next += 1 + random.nextInt(3);
+                ring.addLast(next);
+            } else {
+                ring.pollFirst();
+            }
+            long offset = next - random.nextInt(40);
+            int expected = ring.indexOfCeiling(offset);
+            hints.add(ring.position(expected));
+            long hint = random.nextBoolean() ? ring.position(expected) : hints.get(random.nextInt(hints.size()));
+            assertEquals(expected, ring.indexOfCeiling(offset, hint), "step " + step);
+            assertEquals(expected, ring.indexOfCeiling(offset, -1));
+        }
+    }
+
     private static int naiveIndexOfTag(Integer[] tags, int from, int[] hashes) {
         for (int i = Math.max(0, from); i < tags.length; i++) {
             for (int h : hashes) {

@@ -109,6 +109,7 @@ class ReadyMessagesTest {
             Logging askedJudge = new Logging(false);
             Logging scannedJudge = new Logging(true);
             List<ReadyMessages.Entry> held = new ArrayList<>();
+            java.util.Map<Long, Integer> tagOf = new java.util.HashMap<>();
             long nextFresh = 100_000;
             long nextDue = 99_999;
             for (int step = 0; step < 3_000; step++) {
@@ -118,10 +119,12 @@ class ReadyMessagesTest {
                 if (op < 10) {
                     asked.addFresh(nextFresh, priority, tag);
                     scanned.addFresh(nextFresh, priority, tag);
+                    tagOf.put(nextFresh, tag);
                     nextFresh++;
                 } else if (op == 10) {
                     asked.addDue(nextDue, priority, tag);
                     scanned.addDue(nextDue, priority, tag);
+                    tagOf.put(nextDue, tag);
                     nextDue--;
                 } else if (op == 11 && !held.isEmpty()) {
                     ReadyMessages.Entry back = held.remove(random.nextInt(held.size()));
@@ -139,6 +142,7 @@ class ReadyMessagesTest {
                     ReadyMessages.Entry a = asked.poll();
                     assertEquals(a, scanned.poll());
                     if (a != null) {
+                        assertEquals(tagOf.get(a.offset()), a.tagHash(), "the tag of " + a);
                         held.add(a);
                     }
                 } else {
@@ -146,6 +150,7 @@ class ReadyMessagesTest {
                     assertEquals(a, scanned.takeMatching(scannedCursor, scannedJudge), "round " + round + " step " + step);
                     assertEquals(askedJudge.read, scannedJudge.read, "round " + round + " step " + step);
                     if (a != null) {
+                        assertEquals(tagOf.get(a.offset()), a.tagHash(), "the tag of " + a);
                         held.add(a);
                     }
                 }
@@ -154,6 +159,25 @@ class ReadyMessagesTest {
             assertEquals(askedJudge.read, scannedJudge.read);
             assertFalse(scannedJudge.read.isEmpty());
         }
+    }
+
+    @Test
+    void aReturnedMessageTakenFromTheMiddleIsTheOneHandedOut() {
+        ReadyMessages ready = new ReadyMessages(0);
+        ReadyMessages.Returned state = new ReadyMessages.Returned(1, false, java.util.Map.of());
+        for (long offset = 1; offset <= 7; offset++) {
+            ready.addReturned(offset, 4, offset == 4 ? RARE : TagHash.NONE, state);
+        }
+        ReadyMessages.Cursor cursor = new ReadyMessages.Cursor(ready);
+        // Offset 4 sits inside the returned messages' tree, with entries on both sides.
+        ReadyMessages.Entry taken = ready.takeMatching(cursor, new Wanted(Set.of(4L)));
+        assertEquals(4, taken.offset());
+        assertEquals(RARE, taken.tagHash());
+        List<Long> rest = new ArrayList<>();
+        for (ReadyMessages.Entry e = ready.poll(); e != null; e = ready.poll()) {
+            rest.add(e.offset());
+        }
+        assertEquals(List.of(1L, 2L, 3L, 5L, 6L, 7L), rest);
     }
 
     @Test

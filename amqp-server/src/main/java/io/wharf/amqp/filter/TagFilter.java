@@ -27,6 +27,7 @@ public final class TagFilter implements MessagePredicate {
     /** The tag is of a type (or text) that only the full decoder judges exactly: ask {@link #test}. */
     static final int UNSURE = 2;
 
+    private static final AnnotationLookup TAG = AnnotationLookup.of(ANNOTATION);
     private static final int NULL = 0x40;
     private static final int STR8 = 0xa1;
     private static final int SYM8 = 0xa3;
@@ -100,7 +101,7 @@ public final class TagFilter implements MessagePredicate {
      */
     int verdict(ByteBuffer message) {
         ByteBuffer b = message.order() == ByteOrder.BIG_ENDIAN ? message : message.slice();
-        int pos = AnnotationLookup.valuePosition(b, ANNOTATION);
+        int pos = TAG.valuePosition(b);
         if (pos == AnnotationLookup.MALFORMED) {
             return NO;
         }

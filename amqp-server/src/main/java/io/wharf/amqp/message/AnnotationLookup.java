@@ -21,18 +21,28 @@ public final class AnnotationLookup {
     /** The message is not well-formed: {@link MessageView#parse} or the lookup would throw. */
     public static final int MALFORMED = -2;
 
-    private AnnotationLookup() {
+    private final String key;
+    private final byte[] utf8;
+
+    private AnnotationLookup(String key) {
+        this.key = key;
+        this.utf8 = MapSectionReader.utf8OrNull(key);
+    }
+
+    /** A lookup of message annotation {@code key} (a symbol key). */
+    public static AnnotationLookup of(String key) {
+        return new AnnotationLookup(key);
     }
 
     /**
-     * Where the value of message annotation {@code key} starts (the position of its constructor in {@code message},
-     * counted like {@code message.position()}), or {@link #ABSENT} or {@link #MALFORMED}. Looks at the bytes between
-     * the message's position and limit and changes neither. The value itself is not checked beyond being a
+     * Where the value of this message annotation starts (the position of its constructor in {@code message},
+     * counted like {@code message.position()}), or {@link #ABSENT} or {@link #MALFORMED}. Looks at the bytes
+     * between the message's position and limit and changes neither. The value itself is not checked beyond being a
      * well-formed AMQP value: what type it is remains the caller's question.
      */
-    public static int valuePosition(ByteBuffer message, String key) {
+    public int valuePosition(ByteBuffer message) {
         if (message.order() != ByteOrder.BIG_ENDIAN) {
-            int found = valuePosition(message.slice(), key);
+            int found = valuePosition(message.slice());
             return found < 0 ? found : found + message.position();
         }
         int limit = message.limit();
@@ -66,7 +76,7 @@ public final class AnnotationLookup {
                 return ABSENT;
             }
             int found = MapSectionReader.valuePosition(message, annotationsValue, annotationsEnd,
-                    MapSectionReader.Keys.ANNOTATION, key);
+                    MapSectionReader.Keys.ANNOTATION, key, utf8);
             return found < 0 ? ABSENT : found;
         } catch (RuntimeException malformed) {
             return MALFORMED;

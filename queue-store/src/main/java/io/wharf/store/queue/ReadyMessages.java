@@ -1,8 +1,6 @@
 package io.wharf.store.queue;
 
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -79,7 +77,7 @@ final class ReadyMessages {
     private static final Returned NEVER_DELIVERED = new Returned(0, true, Map.of());
 
     private final Level[] levels;
-    private final Set<Long> removed = new HashSet<>();
+    private final OffsetSet removed = new OffsetSet();
     private long size;
 
     /** @param maxPriority the queue's {@code x-max-priority}; 0 for a queue without priorities (one level) */

@@ -45,6 +45,8 @@ public final class SourceFilters implements ConsumerFilter {
     private final int[] tagHashes;
     private final Set<Symbol> appliedKeys;
     private final Symbol noLocalKey;
+    /** The tag filter when it is the only filter applied (the usual case): judged on the bytes in place. */
+    private final TagFilter onlyTags;
 
     private SourceFilters(List<MessagePredicate> predicates, int[] tagHashes, Set<Symbol> appliedKeys,
             Symbol noLocalKey) {
@@ -52,6 +54,7 @@ public final class SourceFilters implements ConsumerFilter {
         this.tagHashes = tagHashes;
         this.appliedKeys = appliedKeys;
         this.noLocalKey = noLocalKey;
+        this.onlyTags = predicates.size() == 1 && predicates.get(0) instanceof TagFilter tags ? tags : null;
     }
 
     /** Reads a source's filter set (null: none). Never throws. */
@@ -188,6 +191,17 @@ public final class SourceFilters implements ConsumerFilter {
 
     @Override
     public boolean matches(ByteBuffer payload) {
+        if (onlyTags != null) {
+            int verdict = onlyTags.verdict(payload);
+            if (verdict != TagFilter.UNSURE) {
+                return verdict == TagFilter.YES;
+            }
+        }
+        return matchesByView(payload);
+    }
+
+    /** {@link #matches} through a {@link MessageView} and every predicate: the reference the shortcut must agree with. */
+    boolean matchesByView(ByteBuffer payload) {
         try {
             MessageView view = MessageView.parse(payload);
             for (MessagePredicate p : predicates) {

@@ -64,19 +64,36 @@ final class MapSectionReader {
 
     /** The value under key, decoding nothing else; null when absent (or when the value is null). */
     static Object find(ByteBuffer b, int mapPos, int end, Keys keys, String key) {
+        int valuePos = valuePosition(b, mapPos, end, keys, key);
+        return valuePos < 0 ? null : decodeValue(b, valuePos, AmqpTypeScanner.endOf(b, valuePos, end));
+    }
+
+    /**
+     * Where the value under key starts (its constructor), decoding nothing; -1 when absent. Keys before it are
+     * checked as {@link #find} checks them (a key of the wrong type throws), those after it are not looked at.
+     */
+    static int valuePosition(ByteBuffer b, int mapPos, int end, Keys keys, String key) {
+        return valuePosition(b, mapPos, end, keys, key, utf8OrNull(key));
+    }
+
+    /** The UTF-8 bytes of a key for the lookups, or null for an ASCII key (compared char by char). */
+    static byte[] utf8OrNull(String key) {
+        return isAscii(key) ? null : key.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@link #valuePosition(ByteBuffer, int, int, Keys, String)} with the key's {@link #utf8OrNull} given. */
+    static int valuePosition(ByteBuffer b, int mapPos, int end, Keys keys, String key, byte[] utf8) {
         int entries = PrimitiveReader.count(b, mapPos) / 2;
         int p = PrimitiveReader.firstElement(b, mapPos);
-        byte[] utf8 = isAscii(key) ? null : key.getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < entries; i++) {
             boolean match = keyMatches(b, p, keys, key, utf8);
             int valuePos = AmqpTypeScanner.endOf(b, p, end);
-            int valueEnd = AmqpTypeScanner.endOf(b, valuePos, end);
             if (match) {
-                return decodeValue(b, valuePos, valueEnd);
+                return valuePos;
             }
-            p = valueEnd;
+            p = AmqpTypeScanner.endOf(b, valuePos, end);
         }
-        return null;
+        return -1;
     }
 
     private static String key(ByteBuffer b, int p, Keys keys) {

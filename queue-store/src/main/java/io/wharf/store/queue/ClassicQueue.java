@@ -51,6 +51,8 @@ public final class ClassicQueue implements MessageQueue, Scheduling {
     private final Runnable onUnusedExpiry;
     /** Opened (and recovered) by the first task on the queue's thread, so no caller waits on disk. */
     private QueueLog log;
+    /** Reads for filters and hand-outs within one dispatch round: a message judged and handed out is read once. */
+    private DispatchReads reads;
     /** Why the log could not be opened; every later operation fails with it. */
     private Exception broken;
 
@@ -117,6 +119,7 @@ public final class ClassicQueue implements MessageQueue, Scheduling {
     private void open(Callable<QueueLog> logOpener) {
         try {
             log = logOpener.call();
+            reads = new DispatchReads(log);
             long now = System.currentTimeMillis();
             long live = log.recover((offset, header, deliveredBefore) -> {
                 // Every scheduled message goes back through the schedule, the overdue too: released at once by the
@@ -585,7 +588,7 @@ public final class ClassicQueue implements MessageQueue, Scheduling {
         boolean filtered = consumers.hasFiltered();
         while (!ready.isEmpty()) {
             Entry head = filtered ? ready.peek() : null;
-            QueueConsumers.State target = filtered ? consumers.nextWithCredit(c -> c.wants(head, ready, log::read))
+            QueueConsumers.State target = filtered ? consumers.nextWithCredit(c -> c.wants(head, ready, reads))
                     : consumers.nextWithCredit();
             if (target == null) {
                 break;
@@ -598,7 +601,7 @@ public final class ClassicQueue implements MessageQueue, Scheduling {
         }
         if (filtered) {
             for (QueueConsumers.State c : consumers.filteredWithCredit()) {
-                c.prepareFilter(ready, log::read);
+                c.prepareFilter(ready, reads);
                 while (c.credit > 0) {
                     Entry entry = ready.takeMatching(c.cursor, c.judge);
                     if (entry == null) {
@@ -608,6 +611,7 @@ public final class ClassicQueue implements MessageQueue, Scheduling {
                 }
             }
         }
+        reads.forget();
         browse();
         updateFull();
     }
@@ -616,12 +620,13 @@ public final class ClassicQueue implements MessageQueue, Scheduling {
     private void handOut(QueueConsumers.State target, Entry entry, long now) {
         Long expiry = expiryByOffset.get(entry.offset());
         if (expiry != null && expiry <= now) {
+            reads.forget();
             leave(entry.offset(), DeadLetters.Reason.EXPIRED, entry.deliveryCount(), true);
             return;
         }
         ByteBuffer payload;
         try {
-            payload = log.read(entry.offset());
+            payload = reads.take(entry.offset());
         } catch (RuntimeException e) {
             LOG.error("Queue '{}': cannot read message at offset {}; it is dropped", name, entry.offset(), e);
             expiryByOffset.remove(entry.offset());
@@ -654,13 +659,13 @@ public final class ClassicQueue implements MessageQueue, Scheduling {
                     break;
                 }
                 browser.browsedUpTo = next.offset();
-                if (browser.options.filter() != null
-                        && !FilterJudge.matches(browser.options.filter(), log.read(next.offset()))) {
+                ByteBuffer payload = log.read(next.offset());
+                if (browser.options.filter() != null && !FilterJudge.matches(browser.options.filter(), payload)) {
                     continue;
                 }
                 browser.credit--;
-                browser.consumer.deliver(new QueueDelivery(next.offset(), log.read(next.offset()),
-                        next.deliveryCount(), next.firstAcquirer(), next.annotations()));
+                browser.consumer.deliver(new QueueDelivery(next.offset(), payload, next.deliveryCount(),
+                        next.firstAcquirer(), next.annotations()));
             }
         }
     }

@@ -25,7 +25,11 @@ public interface ConsumerFilter {
     /** The exact verdict on the message bytes (read-only). Never throws. */
     boolean matches(ByteBuffer payload);
 
-    /** Whether a message whose stored tag hash is {@code tagHash} can match, without reading it. */
+    /**
+     * Whether a message whose stored tag hash is {@code tagHash} can match, without reading it: whether
+     * {@link #tagHashes()} lists it. Queues may scan their index for the listed hashes directly instead of asking
+     * this, so an implementation must not answer otherwise.
+     */
     default boolean mayMatchTag(int tagHash) {
         int[] wanted = tagHashes();
         if (wanted == null) {

@@ -12,15 +12,32 @@ final class FilterJudge implements ReadyMessages.Judge {
 
     private final ConsumerFilter filter;
     private final LongFunction<ByteBuffer> reader;
+    /** The filter's {@link ConsumerFilter#tagHashes()}, asked once; null when it does not constrain tags. */
+    private final int[] tagHashes;
 
     FilterJudge(ConsumerFilter filter, LongFunction<ByteBuffer> reader) {
         this.filter = filter;
         this.reader = reader;
+        int[] hashes = filter.tagHashes();
+        this.tagHashes = hashes == null ? null : hashes.clone();
     }
 
     @Override
     public boolean mayMatchTag(int tagHash) {
-        return filter.mayMatchTag(tagHash);
+        if (tagHashes == null) {
+            return true;
+        }
+        for (int hash : tagHashes) {
+            if (hash == tagHash) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public int[] tagHashes() {
+        return tagHashes;
     }
 
     @Override

@@ -13,6 +13,8 @@ final class OffsetRing {
     private int[] tags = new int[16];
     private int head;
     private int size;
+    /** How many messages ever left the head: with an index, a position that stays put while the head moves. */
+    private long polled;
 
     boolean isEmpty() {
         return size == 0;
@@ -46,6 +48,58 @@ final class OffsetRing {
         return tags[(head + index) & (items.length - 1)];
     }
 
+    /**
+     * The index (from the head) of the first message at or after {@code fromIndex} whose tag hash is one of
+     * {@code hashes}; {@link #size()} when there is none. A plain scan of the tag array, in at most two contiguous
+     * runs (the ring may wrap), so passing over a long stretch of unwanted messages costs about a nanosecond each.
+     */
+    int indexOfTag(int fromIndex, int[] hashes) {
+        if (fromIndex >= size) {
+            return size;
+        }
+        int from = Math.max(0, fromIndex);
+        int mask = tags.length - 1;
+        int start = (head + from) & mask;
+        int count = size - from;
+        int firstRun = Math.min(count, tags.length - start);
+        int found = hashes.length == 1 ? scan(start, start + firstRun, hashes[0]) : scan(start, start + firstRun, hashes);
+        if (found >= 0) {
+            return from + (found - start);
+        }
+        int secondRun = count - firstRun;
+        if (secondRun > 0) {
+            found = hashes.length == 1 ? scan(0, secondRun, hashes[0]) : scan(0, secondRun, hashes);
+            if (found >= 0) {
+                return from + firstRun + found;
+            }
+        }
+        return size;
+    }
+
+    /** The first slot in {@code [from, to)} of the tag array holding {@code hash}, or -1. */
+    private int scan(int from, int to, int hash) {
+        int[] t = tags;
+        for (int i = from; i < to; i++) {
+            if (t[i] == hash) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private int scan(int from, int to, int[] hashes) {
+        int[] t = tags;
+        for (int i = from; i < to; i++) {
+            int tag = t[i];
+            for (int hash : hashes) {
+                if (tag == hash) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
     /** The tag hash of the head. */
     int peekFirstTag() {
         if (size == 0) {
@@ -71,6 +125,27 @@ final class OffsetRing {
         return found;
     }
 
+    /**
+     * {@link #indexOfCeiling(long)}, trying {@code hint} first: a {@link #position} the caller kept from an earlier
+     * call, right when nothing was added before it since (then two reads confirm it, instead of a binary search
+     * whose probes across a large ring each miss the cache). Any hint gives the right answer.
+     */
+    int indexOfCeiling(long offset, long hint) {
+        long index = hint - polled;
+        if (index >= 0 && index <= size) {
+            int i = (int) index;
+            if ((i == size || get(i) >= offset) && (i == 0 || get(i - 1) < offset)) {
+                return i;
+            }
+        }
+        return indexOfCeiling(offset);
+    }
+
+    /** A position for the message at {@code index} that does not change as messages leave the head. */
+    long position(int index) {
+        return polled + index;
+    }
+
     long peekFirst() {
         if (size == 0) {
             throw new NoSuchElementException();
@@ -82,6 +157,7 @@ final class OffsetRing {
         long value = peekFirst();
         head = (head + 1) & (items.length - 1);
         size--;
+        polled++;
         if (size == 0) {
             head = 0;
         }
@@ -121,6 +197,7 @@ final class OffsetRing {
     }
 
     void clear() {
+        polled += size;
         head = 0;
         size = 0;
     }

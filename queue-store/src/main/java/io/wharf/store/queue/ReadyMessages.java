@@ -1,8 +1,6 @@
 package io.wharf.store.queue;
 
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -37,10 +35,14 @@ final class ReadyMessages {
     /** How far one filtered consumer has judged the never-delivered messages of each level. */
     static final class Cursor {
         private final long[] judgedUpTo;
+        /** Per level, where the last scan stopped ({@link OffsetRing#position}): a hint for finding its place. */
+        private final long[] resumeAt;
 
         Cursor(ReadyMessages messages) {
             judgedUpTo = new long[messages.levels.length];
             java.util.Arrays.fill(judgedUpTo, -1);
+            resumeAt = new long[messages.levels.length];
+            java.util.Arrays.fill(resumeAt, -1);
         }
 
         /** True when the consumer already judged (and turned down) this never-delivered message. */
@@ -61,12 +63,21 @@ final class ReadyMessages {
         boolean mayMatchTag(int tagHash);
 
         boolean matches(long offset);
+
+        /**
+         * The tag hashes {@link #mayMatchTag} accepts, exactly (it accepts a hash if and only if it is listed), so
+         * the scans can pass over the others in a tight loop; null when the judge does not say (then
+         * {@link #mayMatchTag} is asked for each message). Must not change between calls.
+         */
+        default int[] tagHashes() {
+            return null;
+        }
     }
 
     private static final Returned NEVER_DELIVERED = new Returned(0, true, Map.of());
 
     private final Level[] levels;
-    private final Set<Long> removed = new HashSet<>();
+    private final OffsetSet removed = new OffsetSet();
     private long size;
 
     /** @param maxPriority the queue's {@code x-max-priority}; 0 for a queue without priorities (one level) */
@@ -123,24 +134,28 @@ final class ReadyMessages {
      * messages the cursor has passed are not judged again; the cursor moves past every one judged now.
      */
     Entry takeMatching(Cursor cursor, Judge judge) {
+        int[] hashes = judge.tagHashes();
         for (int l = levels.length - 1; l >= 0; l--) {
             Level level = levels[l];
             for (Map.Entry<Long, Stored> e : level.returned.entrySet()) {
                 Stored s = e.getValue();
-                if (judge.mayMatchTag(s.tagHash) && judge.matches(e.getKey())) {
-                    level.returned.remove(e.getKey());
+                long offset = e.getKey();
+                if (judge.mayMatchTag(s.tagHash) && judge.matches(offset)) {
+                    // The key is read before the removal: TreeMap may reuse this entry for its successor.
+                    level.returned.remove(offset);
                     size--;
-                    return new Entry(e.getKey(), s.priority, s.state.deliveryCount(), s.state.firstAcquirer(),
+                    return new Entry(offset, s.priority, s.state.deliveryCount(), s.state.firstAcquirer(),
                             s.state.annotations(), s.tagHash, false);
                 }
             }
             OffsetRing due = level.due;
-            for (int i = 0, n = due.size(); i < n; i++) {
+            for (int i = nextCandidate(due, 0, hashes, judge), n = due.size(); i < n;
+                    i = nextCandidate(due, i + 1, hashes, judge)) {
                 long offset = due.get(i);
-                int tagHash = due.tagAt(i);
-                if (removed.contains(offset) || !judge.mayMatchTag(tagHash) || !judge.matches(offset)) {
+                if (removed.contains(offset) || !judge.matches(offset)) {
                     continue;
                 }
+                int tagHash = due.tagAt(i);
                 if (i == 0) {
                     due.pollFirst();
                 } else {
@@ -151,20 +166,28 @@ final class ReadyMessages {
             }
             OffsetRing fresh = level.fresh;
             int freshCount = fresh.size();
-            for (int i = fresh.indexOfCeiling(cursor.judgedUpTo[l] + 1); i < freshCount; i++) {
-                long offset = fresh.get(i);
-                int tagHash = fresh.tagAt(i);
+            int i = fresh.indexOfCeiling(cursor.judgedUpTo[l] + 1, cursor.resumeAt[l]);
+            while (i < freshCount) {
                 // The tag first: an int compare passes over most messages before any lookup or read.
-                if (!judge.mayMatchTag(tagHash)) {
-                    cursor.judgedUpTo[l] = offset;
-                    continue;
+                int candidate = nextCandidate(fresh, i, hashes, judge);
+                if (candidate > i) {
+                    // Every message passed over was judged (by its tag) and turned down.
+                    cursor.judgedUpTo[l] = fresh.get(candidate - 1);
                 }
+                if (candidate >= freshCount) {
+                    i = freshCount;
+                    break;
+                }
+                i = candidate + 1;
+                long offset = fresh.get(candidate);
                 if (removed.contains(offset)) {
                     continue;
                 }
                 cursor.judgedUpTo[l] = offset;
                 if (judge.matches(offset)) {
-                    if (i == 0) {
+                    cursor.resumeAt[l] = fresh.position(i);
+                    int tagHash = fresh.tagAt(candidate);
+                    if (candidate == 0) {
                         fresh.pollFirst();
                     } else {
                         removed.add(offset);
@@ -173,8 +196,26 @@ final class ReadyMessages {
                     return new Entry(offset, l, 0, true, Map.of(), tagHash, true);
                 }
             }
+            cursor.resumeAt[l] = fresh.position(i);
         }
         return null;
+    }
+
+    /**
+     * The index of the first message of {@code ring} at or after {@code from} whose tag {@code judge} may accept:
+     * by a scan of the ring's tag array when the judge lists its hashes, else asking it message by message.
+     */
+    private static int nextCandidate(OffsetRing ring, int from, int[] hashes, Judge judge) {
+        if (hashes != null) {
+            return ring.indexOfTag(from, hashes);
+        }
+        int n = ring.size();
+        for (int i = from; i < n; i++) {
+            if (judge.mayMatchTag(ring.tagAt(i))) {
+                return i;
+            }
+        }
+        return n;
     }
 
     /** The next message to deliver, removed; null when none. */

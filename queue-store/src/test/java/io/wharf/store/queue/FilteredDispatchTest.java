@@ -160,6 +160,43 @@ class FilteredDispatchTest {
     }
 
     @Test
+    void aMessageJudgedAndHandedOutIsReadOnce() throws Exception {
+        DispatchReadsTest.CountingLog log = new DispatchReadsTest.CountingLog();
+        queue = new ClassicQueue(QueueDefinition.durableClassic("/", "q"), () -> log, executor, timer,
+                (q, payload, reason, count) -> { }, () -> { });
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            bodies.add((i % 10 == 3 ? "rare:" : i % 2 == 0 ? "common:" : "") + i);
+        }
+        publish(bodies.toArray(String[]::new));
+        TagFilter rare = new TagFilter("rare");
+        ClassicQueueArgumentsTest.Recorder consumer = new ClassicQueueArgumentsTest.Recorder();
+        queue.addConsumer(consumer, ConsumerOptions.DEFAULT.withFilter(rare));
+        queue.addCredit(consumer, 20);
+        idle();
+        List<String> expected = bodies.stream().filter(b -> b.startsWith("rare:")).limit(20).toList();
+        assertEquals(expected, consumer.bodies());
+        List<Long> reads = readsOnQueue(log);
+        assertEquals(20, reads.size(), "each taken message read once: " + reads);
+        assertEquals(20, Set.copyOf(reads).size());
+        // A head judged by the filtered consumer and then handed to an unfiltered one carries its own bytes.
+        ClassicQueueArgumentsTest.Recorder all = new ClassicQueueArgumentsTest.Recorder();
+        queue.addConsumer(all);
+        queue.addCredit(all, 1000);
+        queue.addCredit(consumer, 1000);
+        idle();
+        Set<String> seen = new HashSet<>(consumer.bodies());
+        for (String body : all.bodies()) {
+            assertTrue(seen.add(body), "delivered twice: " + body);
+        }
+        assertEquals(new HashSet<>(bodies), seen);
+    }
+
+    private List<Long> readsOnQueue(DispatchReadsTest.CountingLog log) throws Exception {
+        return executor.submit(() -> List.copyOf(log.reads)).get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
     void untaggedMessagesAreRuledOutByTheirHashToo() throws Exception {
         open(Map.of());
         publish("a", "b", "x:c", "d");

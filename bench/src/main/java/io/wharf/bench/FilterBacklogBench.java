@@ -55,14 +55,17 @@ import org.apache.qpid.proton.message.Message;
  * </pre>
  * Classic queue: the same backlog is written to two queues; after a reopen, one consumer drains the first
  * unfiltered, accepting each message; the first queue is closed; after a reopen of the second, a filtered
- * consumer takes its rare messages (the rest stays). Stream: one stream; after a reopen an unfiltered reader from
- * the first offset; after another reopen a filtered one (chunk summaries loaded from the {@code .tags} files), then
- * a second filtered one (summaries in memory). Consumers keep a credit window of {@value #CREDIT_WINDOW}. The
- * files were just written, so they are likely in the page cache for every reader alike.
+ * consumer takes its rare messages (the rest stays); {@value #ROUNDS} times, on fresh queues. Stream: one stream,
+ * reopened before each of {@value #ROUNDS} unfiltered reads from the first offset and each of {@value #ROUNDS}
+ * filtered ones (summaries loaded from the {@code .tags} files), then {@value #ROUNDS} more of each without a
+ * reopen (summaries in memory). The table gives the medians. Consumers keep a credit window of
+ * {@value #CREDIT_WINDOW}. The files were just written, so they are likely in the page cache for every reader alike.
  */
 public final class FilterBacklogBench {
 
     private static final int CREDIT_WINDOW = 10_000;
+    /** Reads of each kind measured; the table shows their medians. */
+    private static final int ROUNDS = 3;
     private static final java.lang.management.ThreadMXBean THREADS =
             java.lang.management.ManagementFactory.getThreadMXBean();
     /** CPU seconds (queue thread + log writer thread) of the last {@link #consume}. */
@@ -95,98 +98,104 @@ public final class FilterBacklogBench {
             LogConfig config = LogConfig.defaults();
             // ---- warm-up (not measured): the same steps on a tenth of the backlog, so the JIT has compiled the
             // filtered and unfiltered paths alike before either is timed (as in a broker that has been running) ----
-            // One in ten is rare here, so the filtered path runs as many times as in the measurement.
             int warmMessages = Math.max(1000, messages / 10);
-            int warmRare = rareIn(warmMessages, 10);
             // Reopened before reading, as below, and with small segments so that the warm stream, too, is read
-            // from sealed segments (postings) and from the active one.
+            // from sealed segments and from the active one.
             LogConfig warmConfig = new LogConfig(4 * 1024 * 1024, config.indexIntervalBytes());
-            ClassicQueue[] warm = {classic("warm-all", base, warmConfig, writer, queueThread, timer),
-                classic("warm-rare", base, warmConfig, writer, queueThread, timer)};
-            fill(warm, warmMessages, 10, rare, common, untagged);
-            for (MessageQueue q : warm) {
-                q.close().get(60, TimeUnit.SECONDS);
+            // Classic: one in ten is rare, twice over, so the filtered path runs twice as often as when measured.
+            for (int round = 0; round < 2; round++) {
+                ClassicQueue[] warm = {classic("warm-all", base, warmConfig, writer, queueThread, timer),
+                    classic("warm-rare", base, warmConfig, writer, queueThread, timer)};
+                fill(warm, warmMessages, 10, rare, common, untagged);
+                for (MessageQueue q : warm) {
+                    q.close().get(60, TimeUnit.SECONDS);
+                }
+                warm = new ClassicQueue[] {classic("warm-all", base, warmConfig, writer, queueThread, timer),
+                    classic("warm-rare", base, warmConfig, writer, queueThread, timer)};
+                consume(warm[0], ConsumerOptions.DEFAULT, warmMessages, true, queueThread);
+                consume(warm[1], ConsumerOptions.DEFAULT.withFilter(wantsRare), rareIn(warmMessages, 10), true,
+                        queueThread);
+                for (MessageQueue q : warm) {
+                    q.close().get(60, TimeUnit.SECONDS);
+                }
             }
-            warm = new ClassicQueue[] {classic("warm-all", base, warmConfig, writer, queueThread, timer),
-                classic("warm-rare", base, warmConfig, writer, queueThread, timer)};
-            consume(warm[0], ConsumerOptions.DEFAULT, warmMessages, true, queueThread);
-            consume(warm[1], ConsumerOptions.DEFAULT.withFilter(wantsRare), warmRare, true, queueThread);
+            // Stream: one in a hundred is rare, as measured (so its sealed segments list the tag, as measured),
+            // read ten times over; part of it in the active segment.
             java.util.function.Supplier<StreamQueue> openWarmStream = () -> new StreamQueue(new QueueDefinition("/",
                     "warm-stream", "stream", true, false, false, Map.of()),
                     () -> SegmentedLog.open(base.resolve("warm-stream"), warmConfig, writer), queueThread, timer,
                     StreamOffsetStore.NONE);
             StreamQueue warmStream = openWarmStream.get();
-            fill(new MessageQueue[] {warmStream}, warmMessages, 10, rare, common, untagged);
+            fill(new MessageQueue[] {warmStream}, warmMessages, 100, rare, common, untagged);
             warmStream.close().get(60, TimeUnit.SECONDS);
             warmStream = openWarmStream.get();
-            fill(new MessageQueue[] {warmStream}, warmMessages / 10, 10, rare, common, untagged);
-            warmRare += rareIn(warmMessages / 10, 10);
-            warmMessages += warmMessages / 10;
-            for (int r = 0; r < 3; r++) {
-                consume(warmStream, new ConsumerOptions(0, false, StreamOffset.FIRST), warmMessages, false,
+            fill(new MessageQueue[] {warmStream}, warmMessages / 10, 100, rare, common, untagged);
+            int warmStreamRare = rareIn(warmMessages, 100) + rareIn(warmMessages / 10, 100);
+            int warmStreamMessages = warmMessages + warmMessages / 10;
+            for (int r = 0; r < 10; r++) {
+                consume(warmStream, new ConsumerOptions(0, false, StreamOffset.FIRST), warmStreamMessages, false,
                         queueThread);
                 consume(warmStream, new ConsumerOptions(0, false, StreamOffset.FIRST).withFilter(wantsRare),
-                        warmRare, false, queueThread);
+                        warmStreamRare, false, queueThread);
             }
-            for (MessageQueue q : List.of(warm[0], warm[1], warmStream)) {
-                q.close().get(60, TimeUnit.SECONDS);
-            }
+            warmStream.close().get(60, TimeUnit.SECONDS);
             System.out.println("warmed up");
-            // ---- classic queues: the same backlog in two queues, each read after a reopen, alone ----
-            ClassicQueue[] queues = {classic("all", base, config, writer, queueThread, timer),
-                classic("rare", base, config, writer, queueThread, timer)};
-            fill(queues, messages, 100, rare, common, untagged);
-            for (MessageQueue q : queues) {
-                q.close().get(60, TimeUnit.SECONDS);
+            // ---- classic queues: the same backlog in two queues, each read after a reopen, alone; three times ----
+            Runs classicAll = new Runs();
+            Runs classicRare = new Runs();
+            for (int r = 0; r < ROUNDS; r++) {
+                ClassicQueue[] queues = {classic("all-" + r, base, config, writer, queueThread, timer),
+                    classic("rare-" + r, base, config, writer, queueThread, timer)};
+                fill(queues, messages, 100, rare, common, untagged);
+                for (MessageQueue q : queues) {
+                    q.close().get(60, TimeUnit.SECONDS);
+                }
+                ClassicQueue all = classic("all-" + r, base, config, writer, queueThread, timer);
+                classicAll.add(consume(all, ConsumerOptions.DEFAULT, messages, true, queueThread));
+                all.close().get(60, TimeUnit.SECONDS);
+                ClassicQueue onlyRare = classic("rare-" + r, base, config, writer, queueThread, timer);
+                classicRare.add(consume(onlyRare, ConsumerOptions.DEFAULT.withFilter(wantsRare), rareCount, true,
+                        queueThread));
+                onlyRare.close().get(60, TimeUnit.SECONDS);
             }
-            ClassicQueue all = classic("all", base, config, writer, queueThread, timer);
-            double classicAll = consume(all, ConsumerOptions.DEFAULT, messages, true, queueThread);
-            double classicAllCpu = lastCpu;
-            long classicAllFaults = lastFaults;
-            all.close().get(60, TimeUnit.SECONDS);
-            ClassicQueue onlyRare = classic("rare", base, config, writer, queueThread, timer);
-            double classicRare = consume(onlyRare, ConsumerOptions.DEFAULT.withFilter(wantsRare), rareCount, true,
-                    queueThread);
-            double classicRareCpu = lastCpu;
-            long classicRareFaults = lastFaults;
-            onlyRare.close().get(60, TimeUnit.SECONDS);
-            // ---- stream: one backlog, read by three consumers, the stream reopened before the first two ----
+            // ---- stream: one backlog, reopened before each of three unfiltered and three filtered reads, then
+            // three more of each without reopening (summaries in memory) ----
             StreamQueue stream = stream(base, config, writer, queueThread, timer);
             fill(new MessageQueue[] {stream}, messages, 100, rare, common, untagged);
             stream.close().get(60, TimeUnit.SECONDS);
             ConsumerOptions first = new ConsumerOptions(0, false, StreamOffset.FIRST);
+            Runs streamAllCold = new Runs();
+            Runs streamRareCold = new Runs();
+            for (int r = 0; r < ROUNDS; r++) {
+                stream = stream(base, config, writer, queueThread, timer);
+                streamAllCold.add(consume(stream, first, messages, false, queueThread));
+                stream.close().get(60, TimeUnit.SECONDS);
+                stream = stream(base, config, writer, queueThread, timer);
+                streamRareCold.add(consume(stream, first.withFilter(wantsRare), rareCount, false, queueThread));
+                stream.close().get(60, TimeUnit.SECONDS);
+            }
+            Runs streamAll = new Runs();
+            Runs streamRare = new Runs();
             stream = stream(base, config, writer, queueThread, timer);
-            double streamAll = consume(stream, first, messages, false, queueThread);
-            double streamAllCpu = lastCpu;
-            long streamAllFaults = lastFaults;
-            stream.close().get(60, TimeUnit.SECONDS);
-            stream = stream(base, config, writer, queueThread, timer);
-            double streamRareCold = consume(stream, first.withFilter(wantsRare), rareCount, false, queueThread);
-            double streamRareColdCpu = lastCpu;
-            long streamRareColdFaults = lastFaults;
-            // Then three more of each, summaries in memory: the medians (a shared machine's noise is large).
-            double[] allRuns = new double[3];
-            double[] allCpu = new double[3];
-            double[] rareRuns = new double[3];
-            double[] rareCpu = new double[3];
-            for (int r = 0; r < 3; r++) {
-                allRuns[r] = consume(stream, first, messages, false, queueThread);
-                allCpu[r] = lastCpu;
-                rareRuns[r] = consume(stream, first.withFilter(wantsRare), rareCount, false, queueThread);
-                rareCpu[r] = lastCpu;
+            for (int r = 0; r < ROUNDS; r++) {
+                streamAll.add(consume(stream, first, messages, false, queueThread));
+                streamRare.add(consume(stream, first.withFilter(wantsRare), rareCount, false, queueThread));
             }
             stream.close().get(60, TimeUnit.SECONDS);
 
             System.out.println();
+            System.out.println("Medians of " + ROUNDS + " reads each:");
+            System.out.println();
             System.out.println("| queue | unfiltered: whole backlog | filtered on `rare` | filtered / unfiltered |"
                     + " CPU: unfiltered | CPU: filtered | CPU ratio | minor page faults: unfiltered / filtered |");
             System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
-            row("classic (durable, reopened)", classicAll, classicRare, classicAllCpu, classicRareCpu, messages,
-                    rareCount, classicAllFaults + " / " + classicRareFaults);
-            row("stream (reopened; summaries from .tags files)", streamAll, streamRareCold, streamAllCpu,
-                    streamRareColdCpu, messages, rareCount, streamAllFaults + " / " + streamRareColdFaults);
-            row("stream (median of 3 more, summaries in memory)", median(allRuns), median(rareRuns),
-                    median(allCpu), median(rareCpu), messages, rareCount, "");
+            row("classic (durable, reopened)", classicAll, classicRare, messages, rareCount);
+            row("stream (reopened; summaries from .tags files)", streamAllCold, streamRareCold, messages, rareCount);
+            row("stream (summaries in memory)", streamAll, streamRare, messages, rareCount);
+            System.out.println();
+            System.out.printf("Each read, filtered / unfiltered wall: classic %s; stream reopened %s; stream in memory"
+                    + " %s%n", classicRare.ratios(classicAll), streamRareCold.ratios(streamAllCold),
+                    streamRare.ratios(streamAll));
             System.out.printf("(wall time: first delivery asked for to last delivery received; CPU: the queue thread"
                     + " and the log writer thread over the same span; load average at the end %.1f on %d cores)%n",
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
@@ -203,11 +212,39 @@ public final class FilterBacklogBench {
         }
     }
 
-    private static void row(String name, double all, double filtered, double allCpu, double filteredCpu,
-            int messages, int rare, String faults) {
+    /** Wall seconds, CPU seconds and minor faults of the reads of one kind. */
+    private static final class Runs {
+        final double[] wall = new double[ROUNDS];
+        final double[] cpu = new double[ROUNDS];
+        final double[] faults = new double[ROUNDS];
+        int n;
+
+        /** Records a read that took {@code seconds}, with the CPU and faults {@link #consume} noted. */
+        void add(double seconds) {
+            wall[n] = seconds;
+            cpu[n] = lastCpu;
+            faults[n] = lastFaults;
+            n++;
+        }
+
+        String ratios(Runs unfiltered) {
+            StringBuilder out = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                out.append(i == 0 ? "" : " / ").append(String.format("%.2f %%", 100 * wall[i] / unfiltered.wall[i]));
+            }
+            return out.toString();
+        }
+    }
+
+    private static void row(String name, Runs all, Runs filtered, int messages, int rare) {
+        double wallAll = median(all.wall);
+        double wallFiltered = median(filtered.wall);
+        double cpuAll = median(all.cpu);
+        double cpuFiltered = median(filtered.cpu);
         System.out.printf("| %s | %.3f s (%,d msgs, %,.0f msg/s) | %.3f s (%,d msgs) | %.2f %% | %.3f s | %.3f s |"
-                + " %.2f %% | %s |%n", name, all, messages, messages / all, filtered, rare, 100 * filtered / all,
-                allCpu, filteredCpu, 100 * filteredCpu / allCpu, faults);
+                + " %.2f %% | %.0f / %.0f |%n", name, wallAll, messages, messages / wallAll, wallFiltered, rare,
+                100 * wallFiltered / wallAll, cpuAll, cpuFiltered, 100 * cpuFiltered / cpuAll, median(all.faults),
+                median(filtered.faults));
     }
 
     private static double median(double[] values) {

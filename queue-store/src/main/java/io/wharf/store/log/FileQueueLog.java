@@ -96,8 +96,10 @@ public final class FileQueueLog implements QueueLog {
     /** Opens and recovers the queue log in {@code dir}; {@code opener} opens every file it writes. */
     public static FileQueueLog open(Path dir, LogConfig config, LogWriter writer, ChannelOpener opener)
             throws IOException {
-        // Consumers filter from the queue's in-memory index of tag hashes, never by reading the log by tag.
-        SegmentedLog log = SegmentedLog.open(dir, config.withTagPostings(false), writer, opener);
+        // Consumers filter from the queue's in-memory index of tag hashes, never by reading the log by tag; they take
+        // messages from anywhere in the log, so each record's position is kept.
+        SegmentedLog log = SegmentedLog.open(dir, config.withTagPostings(false).withRecordPositions(true), writer,
+                opener);
         try {
             return new FileQueueLog(log);
         } catch (IOException | RuntimeException e) {

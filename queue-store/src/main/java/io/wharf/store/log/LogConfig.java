@@ -9,8 +9,11 @@ package io.wharf.store.log;
  * @param tagPostings        the writer notes tagged records so that sealed segments get {@link TagPostings} (12
  *                           bytes per tagged record of the active segment, while it is active): for logs read by
  *                           tag (streams); classic queues filter from their in-memory index instead
+ * @param recordPositions    every segment keeps every record's file position in memory ({@link RecordPositions}, 4
+ *                           bytes a record): for logs read at random (classic queues), so that a read goes straight
+ *                           to its record instead of walking headers from the sparse index
  */
-public record LogConfig(int segmentSizeBytes, int indexIntervalBytes, boolean tagPostings) {
+public record LogConfig(int segmentSizeBytes, int indexIntervalBytes, boolean tagPostings, boolean recordPositions) {
 
     public static final int DEFAULT_SEGMENT_SIZE_BYTES = 64 * 1024 * 1024;
     public static final int DEFAULT_INDEX_INTERVAL_BYTES = 4096;
@@ -26,7 +29,7 @@ public record LogConfig(int segmentSizeBytes, int indexIntervalBytes, boolean ta
     }
 
     public LogConfig(int segmentSizeBytes, int indexIntervalBytes) {
-        this(segmentSizeBytes, indexIntervalBytes, true);
+        this(segmentSizeBytes, indexIntervalBytes, true, false);
     }
 
     public static LogConfig defaults() {
@@ -34,14 +37,18 @@ public record LogConfig(int segmentSizeBytes, int indexIntervalBytes, boolean ta
     }
 
     public LogConfig withSegmentSizeBytes(int segmentSizeBytes) {
-        return new LogConfig(segmentSizeBytes, indexIntervalBytes, tagPostings);
+        return new LogConfig(segmentSizeBytes, indexIntervalBytes, tagPostings, recordPositions);
     }
 
     public LogConfig withIndexIntervalBytes(int indexIntervalBytes) {
-        return new LogConfig(segmentSizeBytes, indexIntervalBytes, tagPostings);
+        return new LogConfig(segmentSizeBytes, indexIntervalBytes, tagPostings, recordPositions);
     }
 
     public LogConfig withTagPostings(boolean tagPostings) {
-        return new LogConfig(segmentSizeBytes, indexIntervalBytes, tagPostings);
+        return new LogConfig(segmentSizeBytes, indexIntervalBytes, tagPostings, recordPositions);
+    }
+
+    public LogConfig withRecordPositions(boolean recordPositions) {
+        return new LogConfig(segmentSizeBytes, indexIntervalBytes, tagPostings, recordPositions);
     }
 }

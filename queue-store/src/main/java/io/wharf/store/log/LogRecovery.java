@@ -128,7 +128,7 @@ final class LogRecovery {
             OffsetIndex index = OffsetIndex.load(Segment.indexFile(dir, base), map, size, base);
             int count = index == null ? -1 : trustedRecordCount(map, size, base, index);
             if (count >= 0) {
-                return Segment.sealed(dir, base, map, index, count);
+                return Segment.sealed(dir, base, map, index, count, config.recordPositions());
             }
             indexesRebuilt++;
         }
@@ -164,7 +164,7 @@ final class LogRecovery {
         if (count > 0) {
             index.writeTo(Segment.indexFile(dir, base), opener);
         }
-        return Segment.sealed(dir, base, map, index, count);
+        return Segment.sealed(dir, base, map, index, count, config.recordPositions());
     }
 
     /**

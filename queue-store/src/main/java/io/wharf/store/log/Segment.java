@@ -44,6 +44,8 @@ final class Segment {
      * the read that follows finds it without walking headers from the sparse index entry before it.
      */
     private volatile long located = -1;
+    /** Every record's position, for logs configured so ({@link LogConfig#recordPositions}); else null. */
+    private volatile RecordPositions positions;
 
     // Writer thread only.
     private FileChannel channel;
@@ -110,7 +112,7 @@ final class Segment {
      * the capacity briefly grows the file, and only then renamed into place; the directory is forced so the
      * segment exists after a crash.
      */
-    static Segment createActive(Path dir, long baseOffset, int capacity, boolean tagPostings, ChannelOpener opener)
+    static Segment createActive(Path dir, long baseOffset, int capacity, LogConfig config, ChannelOpener opener)
             throws IOException {
         Path file = logFile(dir, baseOffset);
         Path temporary = dir.resolve(file.getFileName() + NEW_SUFFIX);
@@ -123,7 +125,10 @@ final class Segment {
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
             DurableFiles.forceDirectory(dir);
             Segment segment = new Segment(dir, baseOffset, map, new OffsetIndex(), channel, 0, 0);
-            segment.chunkTags = tagPostings ? ChunkTags.forWriter() : new ChunkTags();
+            segment.chunkTags = config.tagPostings() ? ChunkTags.forWriter() : new ChunkTags();
+            if (config.recordPositions()) {
+                segment.positions = new RecordPositions();
+            }
             return segment;
         } catch (IOException | RuntimeException e) {
             channel.close();
@@ -132,9 +137,17 @@ final class Segment {
         }
     }
 
-    /** A recovered, sealed segment: {@code map} holds exactly its {@code size} bytes of valid records. */
-    static Segment sealed(Path dir, long baseOffset, ByteBuffer map, OffsetIndex index, int recordCount) {
-        return new Segment(dir, baseOffset, map, index, null, map.capacity(), recordCount);
+    /**
+     * A recovered, sealed segment: {@code map} holds exactly its valid records; with {@code recordPositions}, their
+     * positions are read from the headers now.
+     */
+    static Segment sealed(Path dir, long baseOffset, ByteBuffer map, OffsetIndex index, int recordCount,
+            boolean recordPositions) {
+        Segment segment = new Segment(dir, baseOffset, map, index, null, map.capacity(), recordCount);
+        if (recordPositions) {
+            segment.positions = RecordPositions.scan(map, map.capacity());
+        }
+        return segment;
     }
 
     /** Maps a segment file read-only, all of it. */
@@ -185,6 +198,10 @@ final class Segment {
         }
         if (tags != null) {
             tags.add(tagHash, recordCount, position);
+        }
+        RecordPositions known = positions;
+        if (known != null) {
+            known.add(position);
         }
         writePosition = position + length;
         recordCount++;
@@ -237,6 +254,9 @@ final class Segment {
         chunkTags = null; // rebuilt from the remaining records below
         located = -1;
         index.truncateFrom(relative);
+        if (positions != null) {
+            positions.truncateFrom(relative);
+        }
         lastIndexedPosition = OffsetIndex.position(index.last());
         channel.truncate(position);
         channel.force(false);
@@ -258,6 +278,9 @@ final class Segment {
         located = -1;
         Files.deleteIfExists(tagsFile(dir, baseOffset));
         index.truncateFrom(relative);
+        if (positions != null) {
+            positions.truncateFrom(relative);
+        }
         lastIndexedPosition = OffsetIndex.position(index.last());
         index.writeTo(indexFile(dir, baseOffset), opener);
         writePosition = position;
@@ -424,6 +447,14 @@ final class Segment {
         long relativeLong = offset - baseOffset;
         if (relativeLong < 0 || relativeLong > Integer.MAX_VALUE) {
             return -1;
+        }
+        RecordPositions known = positions;
+        if (known != null) {
+            int position = known.positionOf((int) relativeLong);
+            if (position >= 0 && position <= limit - RecordLayout.HEADER_LENGTH
+                    && RecordLayout.offset(map, position) == offset) {
+                return position;
+            }
         }
         long cached = located;
         if (cached >= 0 && OffsetIndex.relative(cached) == relativeLong) {

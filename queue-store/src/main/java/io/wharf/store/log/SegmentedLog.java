@@ -63,7 +63,7 @@ public final class SegmentedLog {
         this.opener = opener;
         this.recoveryReport = recovered.report();
         this.nextOffset = recovered.nextOffset();
-        this.active = Segment.createActive(dir, nextOffset, config.segmentSizeBytes(), config.tagPostings(), opener);
+        this.active = Segment.createActive(dir, nextOffset, config.segmentSizeBytes(), config, opener);
         Segment[] all = recovered.segments().toArray(new Segment[0]);
         all = Arrays.copyOf(all, all.length + 1);
         all[all.length - 1] = active;
@@ -519,7 +519,7 @@ public final class SegmentedLog {
             }
         }
         Segment next = Segment.createActive(dir, nextOffset, Math.max(config.segmentSizeBytes(), length),
-                config.tagPostings(), opener);
+                config, opener);
         Segment[] all = Arrays.copyOf(segments, segments.length + 1);
         all[all.length - 1] = next;
         segments = all;
@@ -624,7 +624,7 @@ public final class SegmentedLog {
         }
         nextOffset = offset;
         if (active == null) {
-            active = Segment.createActive(dir, offset, config.segmentSizeBytes(), config.tagPostings(), opener);
+            active = Segment.createActive(dir, offset, config.segmentSizeBytes(), config, opener);
             Segment[] grown = Arrays.copyOf(segments, segments.length + 1);
             grown[grown.length - 1] = active;
             segments = grown;

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
@@ -30,8 +29,10 @@ import java.util.zip.CRC32C;
  */
 final class ChunkTags {
 
-    /** First int of the file: "WTG2", the format with postings. */
-    private static final int MAGIC = 0x57544732;
+    /** First int of the file: "WTG3", postings first, then the chunk words. */
+    private static final int MAGIC = 0x57544733;
+    /** Magic, record count, chunk count, postings length. */
+    private static final int HEAD_BYTES = 16;
 
     private volatile long[] words;
     private volatile int count;
@@ -39,6 +40,9 @@ final class ChunkTags {
     private volatile TagPostings postings;
     /** Writer only, active segment: the tagged records noted so far; dropped once the postings are built. */
     private TagPostings.Builder notes;
+    /** Where the words of a summary loaded without them are ({@link #load}); null otherwise. */
+    private Path wordsFile;
+    private long wordsAt;
 
     ChunkTags() {
         words = new long[16];
@@ -101,7 +105,10 @@ final class ChunkTags {
         return count;
     }
 
-    /** The summary word of chunk {@code chunk}; all bits set past the known chunks (nothing can be ruled out). */
+    /**
+     * The summary word of chunk {@code chunk}; all bits set past the known chunks (nothing can be ruled out). A
+     * summary loaded without its words needs {@link #ensureWords} first.
+     */
     long word(int chunk) {
         int n = count;
         long[] array = words;
@@ -110,23 +117,29 @@ final class ChunkTags {
 
     /**
      * Writes the summary of a sealed segment of {@code recordCount} records to {@code file} (replaced), not forced: a
-     * torn file fails its CRC and is rebuilt. Layout, little-endian: the magic {@code "WTG2"}, the record count, the
-     * chunk count, the chunk words, the postings ({@link TagPostings#writeTo}), then a CRC-32C of all before it.
+     * torn file fails its CRCs and is rebuilt. Layout, little-endian, in two parts so that a reader after rare tags
+     * loads the small first one only: the magic {@code "WTG3"}, the record count, the chunk count, the length of
+     * the postings, the postings ({@link TagPostings#writeTo}; none for a log without them), a CRC-32C of all that;
+     * then the chunk words and a CRC-32C of them.
      */
     void writeTo(Path file, ChannelOpener opener, int recordCount) throws IOException {
         int n = count;
         long[] array = words;
         TagPostings sealed = postings;
-        int length = 12 + n * 8 + (sealed == null ? 0 : sealed.encodedBytes());
-        ByteBuffer buf = ByteBuffer.allocate(length + 4).order(ByteOrder.LITTLE_ENDIAN);
-        buf.putInt(MAGIC).putInt(recordCount).putInt(n);
-        buf.asLongBuffer().put(array, 0, n);
-        buf.position(buf.position() + n * 8);
+        int postingsLength = sealed == null ? 0 : sealed.encodedBytes();
+        int head = HEAD_BYTES + postingsLength;
+        ByteBuffer buf = ByteBuffer.allocate(head + 4 + n * 8 + 4).order(ByteOrder.LITTLE_ENDIAN);
+        buf.putInt(MAGIC).putInt(recordCount).putInt(n).putInt(postingsLength);
         if (sealed != null) {
             sealed.writeTo(buf);
         }
         CRC32C crc = new CRC32C();
-        crc.update(buf.array(), 0, length);
+        crc.update(buf.array(), 0, head);
+        buf.putInt((int) crc.getValue());
+        buf.asLongBuffer().put(array, 0, n);
+        buf.position(buf.position() + n * 8);
+        crc.reset();
+        crc.update(buf.array(), head + 4, n * 8);
         buf.putInt((int) crc.getValue()).flip();
         try (FileChannel channel = opener.open(file, EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING))) {
@@ -138,42 +151,96 @@ final class ChunkTags {
 
     /**
      * The summary in {@code file} when it is in this format, describes exactly {@code chunks} chunks and
-     * {@code recordCount} records within {@code size} bytes, and its CRC matches; else null.
+     * {@code recordCount} records within {@code size} bytes, and its CRC matches; else null. Only the first part is
+     * read when the file has postings: the chunk words follow on demand ({@link #ensureWords}).
      */
     static ChunkTags load(Path file, int chunks, int recordCount, int size) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long fileSize = channel.size();
+            ByteBuffer fixed = readFully(channel, 0, HEAD_BYTES);
+            if (fixed == null || fixed.getInt(0) != MAGIC || fixed.getInt(4) != recordCount
+                    || fixed.getInt(8) != chunks) {
+                return null;
+            }
+            int postingsLength = fixed.getInt(12);
+            int head = HEAD_BYTES + postingsLength;
+            if (postingsLength < 0 || fileSize != (long) head + 4 + chunks * 8L + 4) {
+                return null;
+            }
+            ByteBuffer first = readFully(channel, 0, head + 4);
+            if (first == null || !crcMatches(first, 0, head)) {
+                return null;
+            }
+            ChunkTags tags = new ChunkTags();
+            tags.wordsFile = file;
+            tags.wordsAt = head + 4;
+            tags.count = chunks;
+            if (postingsLength > 0) {
+                ByteBuffer block = first.position(HEAD_BYTES).limit(head).slice().order(ByteOrder.LITTLE_ENDIAN);
+                TagPostings postings = TagPostings.readFrom(block, recordCount, size);
+                if (postings == null || block.hasRemaining()) {
+                    return null;
+                }
+                tags.postings = postings;
+                tags.words = null; // loaded when a scan needs them
+            } else if (!tags.loadWords(channel)) {
+                // A log without postings (see LogConfig#tagPostings) scans with the words: they must be there.
+                return null;
+            }
+            return tags;
         } catch (IOException missingOrUnreadable) {
             return null;
         }
-        int length = bytes.length - 4;
-        if (length < 12 + chunks * 8) {
-            return null;
+    }
+
+    /**
+     * Makes sure the chunk words are in memory before a scan: from the file's second part, or, when that is gone or
+     * damaged, from the record headers ({@code size} bytes of {@code map}, with {@code index}).
+     */
+    void ensureWords(ByteBuffer map, int size, OffsetIndex index) {
+        if (words != null) {
+            return;
         }
-        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, length);
-        if (buf.getInt(length) != (int) crc.getValue() || buf.getInt() != MAGIC || buf.getInt() != recordCount
-                || buf.getInt() != chunks) {
-            return null;
+        try (FileChannel channel = FileChannel.open(wordsFile, StandardOpenOption.READ)) {
+            if (loadWords(channel)) {
+                return;
+            }
+        } catch (IOException missingOrUnreadable) {
+            // rebuilt below
         }
-        ChunkTags tags = new ChunkTags();
-        long[] array = new long[Math.max(16, chunks)];
-        buf.asLongBuffer().get(array, 0, chunks);
-        buf.position(buf.position() + chunks * 8);
-        // A log without postings (see LogConfig#tagPostings) saves the words only.
-        TagPostings postings = null;
-        if (buf.limit(length).hasRemaining()) {
-            postings = TagPostings.readFrom(buf, recordCount, size);
-            if (postings == null || buf.hasRemaining()) {
+        ChunkTags built = build(map, size, index, false, false);
+        count = built.count;
+        words = built.words;
+    }
+
+    private boolean loadWords(FileChannel channel) throws IOException {
+        int n = count;
+        ByteBuffer part = readFully(channel, wordsAt, n * 8 + 4);
+        if (part == null || !crcMatches(part, 0, n * 8)) {
+            return false;
+        }
+        long[] array = new long[Math.max(16, n)];
+        part.asLongBuffer().get(array, 0, n);
+        words = array;
+        return true;
+    }
+
+    /** {@code length} bytes at {@code position}, little-endian, or null when the file ends before. */
+    private static ByteBuffer readFully(FileChannel channel, long position, int length) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+        while (buf.hasRemaining()) {
+            if (channel.read(buf, position + buf.position()) < 0) {
                 return null;
             }
         }
-        tags.words = array;
-        tags.count = chunks;
-        tags.postings = postings;
-        return tags;
+        return buf.flip();
+    }
+
+    /** Whether the int after {@code length} bytes at {@code from} is their CRC-32C. */
+    private static boolean crcMatches(ByteBuffer buf, int from, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(buf.array(), buf.arrayOffset() + from, length);
+        return buf.getInt(from + length) == (int) crc.getValue();
     }
 
     /**

@@ -343,6 +343,7 @@ final class Segment {
             scanned = java.util.Arrays.copyOf(scanned, dense);
         }
         // The headers of the chunks that may hold a scanned hash, up to the record the postings found (if any).
+        tags.ensureWords(map, limit, index);
         int end = best < 0 ? limit : OffsetIndex.position(best);
         int position = positionOf(from, limit);
         if (position < 0) {

@@ -199,22 +199,28 @@ public final class ClassicQueue implements MessageQueue, Scheduling {
             pendingAppends++;
             pendingBytes += size;
             appended.whenComplete((offset, error) -> {
-                executor.execute(() -> {
-                    pendingAppends--;
-                    pendingBytes -= size;
-                    if (error == null && QueueSchedule.waits(effective, System.currentTimeMillis())) {
-                        schedule.add(offset, effective, payload);
-                        trackExpiry(offset, effective.expiryTimeMs());
-                        armTimer();
-                    } else if (error == null) {
-                        arrived(offset, effective, size);
-                    }
-                    updateFull();
-                });
                 if (error != null) {
                     stored.completeExceptionally(error);
-                } else {
-                    stored.complete(null);
+                }
+                try {
+                    executor.execute(() -> {
+                        pendingAppends--;
+                        pendingBytes -= size;
+                        if (error == null && QueueSchedule.waits(effective, System.currentTimeMillis())) {
+                            schedule.add(offset, effective, payload);
+                            trackExpiry(offset, effective.expiryTimeMs());
+                            armTimer();
+                        } else if (error == null) {
+                            arrived(offset, effective, size);
+                        }
+                        updateFull();
+                        // Accepted once the queue holds it: a client that asks for the count next sees it there.
+                        if (error == null) {
+                            stored.complete(null);
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException queueThreadGone) {
+                    stored.complete(null); // stored all the same; the queue's thread is shutting down
                 }
             });
             updateFull();

@@ -187,8 +187,7 @@ class ClassicQueueArgumentsTest {
     }
 
     /** An in-memory log whose appends complete only when the test says so. Used on the queue's thread only. */
-    private static final class HeldAppendsLog implements QueueLog {
-        private final MemoryQueueLog log = new MemoryQueueLog();
+    private static final class HeldAppendsLog extends ForwardingQueueLog {
         private final List<Runnable> held = Collections.synchronizedList(new ArrayList<>());
 
         @Override
@@ -206,21 +205,6 @@ class ClassicQueueArgumentsTest {
                 held.clear();
             }
             now.forEach(Runnable::run);
-        }
-
-        @Override
-        public ByteBuffer read(long offset) {
-            return log.read(offset);
-        }
-
-        @Override
-        public void ack(long offset) {
-            log.ack(offset);
-        }
-
-        @Override
-        public CompletableFuture<Void> close() {
-            return log.close();
         }
     }
 

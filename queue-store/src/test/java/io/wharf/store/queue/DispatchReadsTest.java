@@ -9,36 +9,19 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /** A judged message is handed out from the read that judged it; anything else is read afresh. */
 class DispatchReadsTest {
 
     /** A memory log that records every read. */
-    static final class CountingLog implements QueueLog {
-        final MemoryQueueLog log = new MemoryQueueLog();
+    static final class CountingLog extends ForwardingQueueLog {
         final List<Long> reads = new ArrayList<>();
-
-        @Override
-        public CompletableFuture<Long> append(MessageHeader header, ByteBuffer payload, boolean force) {
-            return log.append(header, payload, force);
-        }
 
         @Override
         public ByteBuffer read(long offset) {
             reads.add(offset);
             return log.read(offset);
-        }
-
-        @Override
-        public void ack(long offset) {
-            log.ack(offset);
-        }
-
-        @Override
-        public CompletableFuture<Void> close() {
-            return log.close();
         }
     }
 

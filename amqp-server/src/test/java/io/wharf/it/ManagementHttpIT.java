@@ -488,8 +488,14 @@ class ManagementHttpIT {
         api.put("/api/users/mona", "{\"password\":\"m0na\",\"tags\":\"monitoring\"}");
         HttpApi bob = api.as("bob", "b0b");
 
-        // Sees only the vhost it has permissions in.
+        // Sees only the vhost it has permissions in, its totals too.
         assertEquals(List.of("team"), names(bob.get("/api/vhosts").list()));
+        Map<?, ?> totals = (Map<?, ?>) bob.get("/api/overview").map().get("object_totals");
+        assertEquals(1, ((Number) totals.get("vhosts")).intValue(), totals.toString());
+        assertEquals(1, ((Number) totals.get("queues")).intValue(), "only team's queue: " + totals);
+        assertEquals(api.get("/api/exchanges/team").list().size(), ((Number) totals.get("exchanges")).intValue());
+        Map<?, ?> all = (Map<?, ?>) api.get("/api/overview").map().get("object_totals");
+        assertEquals(2, ((Number) all.get("queues")).intValue(), "an administrator sees every queue: " + all);
         assertEquals(List.of("/", "team"), names(api.as("mona", "m0na").get("/api/vhosts").list()),
                 "monitoring sees every vhost");
         HttpApi.Answer otherVhost = bob.get("/api/vhosts/%2F");

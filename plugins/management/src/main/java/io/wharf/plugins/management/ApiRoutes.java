@@ -4,6 +4,7 @@ import io.wharf.plugin.UserAdmin;
 import io.wharf.plugin.admin.AdminException;
 import io.wharf.plugin.admin.AdminException.Reason;
 import io.wharf.plugin.admin.BrokerAdmin;
+import io.wharf.plugin.admin.MessageStats;
 import io.wharf.plugin.http.HttpHandler;
 import io.wharf.plugin.http.HttpRequest;
 import io.wharf.plugin.http.HttpResponse;
@@ -64,7 +65,7 @@ final class ApiRoutes implements HttpHandler {
         List<String> rest = s.subList(2, s.size());
         VhostAccess access = VhostAccess.of(userAdmin, user);
         return switch (resource) {
-            case "overview" -> get(method, () -> overview());
+            case "overview" -> get(method, () -> overview(access));
             case "whoami" -> get(method, () -> Map.of("name", user.name(), "tags", String.join(",", user.tags())));
             case "vhosts" -> vhosts(request, rest, access);
             case "queues" -> queues(request, rest, access);
@@ -110,8 +111,12 @@ final class ApiRoutes implements HttpHandler {
         }
     }
 
-    private Map<String, Object> overview() {
-        BrokerAdmin.Overview o = admin.overview();
+    /**
+     * The broker's totals; for a user who does not see every vhost (tag management), counted over the vhosts it
+     * has permissions in, as RabbitMQ does, with message stats summed over their queues.
+     */
+    private Map<String, Object> overview(VhostAccess access) {
+        BrokerAdmin.Overview o = access.seesEverything() ? admin.overview() : visibleTotals(admin.overview(), access);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("management_version", brokerVersion);
         m.put("product_name", "Wharf");
@@ -128,6 +133,48 @@ final class ApiRoutes implements HttpHandler {
         admin.alarms().forEach(a -> alarms.add(Map.of("resource", a.resource(), "reason", a.reason())));
         m.put("alarms", alarms);
         return m;
+    }
+
+    private BrokerAdmin.Overview visibleTotals(BrokerAdmin.Overview all, VhostAccess access) {
+        int vhosts = 0;
+        int queues = 0;
+        int exchanges = 0;
+        int consumers = 0;
+        long messages = 0;
+        long publish = 0;
+        long deliver = 0;
+        long ack = 0;
+        long redeliver = 0;
+        double publishRate = 0;
+        double deliverRate = 0;
+        double ackRate = 0;
+        double redeliverRate = 0;
+        for (String v : admin.vhosts()) {
+            if (!access.sees(v)) {
+                continue;
+            }
+            vhosts++;
+            exchanges += admin.exchanges(v).size();
+            for (BrokerAdmin.QueueInfo q : admin.queues(v)) {
+                queues++;
+                consumers += q.consumers();
+                messages += Math.max(0, q.messages());
+                MessageStats st = q.stats();
+                publish += st.publish();
+                deliver += st.deliver();
+                ack += st.ack();
+                redeliver += st.redeliver();
+                publishRate += st.publishRate();
+                deliverRate += st.deliverRate();
+                ackRate += st.ackRate();
+                redeliverRate += st.redeliverRate();
+            }
+        }
+        int connections = (int) admin.connections().join().stream()
+                .filter(c -> access.sees(c.vhost(), c.user())).count();
+        return new BrokerAdmin.Overview(all.nodeName(), all.brokerVersion(), all.uptimeMs(), vhosts, queues,
+                exchanges, connections, consumers, messages, messages, 0, new MessageStats(publish, deliver, ack,
+                redeliver, publishRate, deliverRate, ackRate, redeliverRate, List.of()));
     }
 
     // ---- vhosts ----

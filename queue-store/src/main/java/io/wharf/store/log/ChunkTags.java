@@ -40,7 +40,7 @@ final class ChunkTags {
     private volatile TagPostings postings;
     /** Writer only, active segment: the tagged records noted so far; dropped once the postings are built. */
     private TagPostings.Builder notes;
-    /** Where the words of a summary loaded without them are ({@link #load}); null otherwise. */
+    /** Where the second part (first CRC, words, CRC) of a summary loaded without its words starts; see {@link #load}. */
     private Path wordsFile;
     private long wordsAt;
 
@@ -120,7 +120,7 @@ final class ChunkTags {
      * torn file fails its CRCs and is rebuilt. Layout, little-endian, in two parts so that a reader after rare tags
      * loads the small first one only: the magic {@code "WTG3"}, the record count, the chunk count, the length of
      * the postings, the postings ({@link TagPostings#writeTo}; none for a log without them), a CRC-32C of all that;
-     * then the chunk words and a CRC-32C of them.
+     * then the chunk words and a CRC-32C of the first CRC and the words.
      */
     void writeTo(Path file, ChannelOpener opener, int recordCount) throws IOException {
         int n = count;
@@ -139,7 +139,7 @@ final class ChunkTags {
         buf.asLongBuffer().put(array, 0, n);
         buf.position(buf.position() + n * 8);
         crc.reset();
-        crc.update(buf.array(), head + 4, n * 8);
+        crc.update(buf.array(), head, 4 + n * 8); // the first part's CRC too: the two parts belong together
         buf.putInt((int) crc.getValue()).flip();
         try (FileChannel channel = opener.open(file, EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING))) {
@@ -173,7 +173,7 @@ final class ChunkTags {
             }
             ChunkTags tags = new ChunkTags();
             tags.wordsFile = file;
-            tags.wordsAt = head + 4;
+            tags.wordsAt = head;
             tags.count = chunks;
             if (postingsLength > 0) {
                 ByteBuffer block = first.position(HEAD_BYTES).limit(head).slice().order(ByteOrder.LITTLE_ENDIAN);
@@ -215,12 +215,12 @@ final class ChunkTags {
 
     private boolean loadWords(FileChannel channel) throws IOException {
         int n = count;
-        ByteBuffer part = readFully(channel, wordsAt, n * 8 + 4);
-        if (part == null || !crcMatches(part, 0, n * 8)) {
+        ByteBuffer part = readFully(channel, wordsAt, 4 + n * 8 + 4);
+        if (part == null || !crcMatches(part, 0, 4 + n * 8)) {
             return false;
         }
         long[] array = new long[Math.max(16, n)];
-        part.asLongBuffer().get(array, 0, n);
+        part.position(4).slice().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(array, 0, n);
         words = array;
         return true;
     }

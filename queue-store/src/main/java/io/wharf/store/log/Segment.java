@@ -250,8 +250,7 @@ final class Segment {
 
     /** Writer, active segment only: drops the records from {@code relative} on (file position {@code position}). */
     void truncate(int relative, int position) throws IOException {
-        ChunkTags tags = chunkTags;
-        chunkTags = null; // rebuilt from the remaining records below
+        ChunkTags tags = chunkTags; // replaced once rebuilt below, never null meanwhile (a reader would build one)
         located = -1;
         index.truncateFrom(relative);
         if (positions != null) {
@@ -274,8 +273,6 @@ final class Segment {
             writable.truncate(position);
             writable.force(false);
         }
-        chunkTags = null;
-        located = -1;
         Files.deleteIfExists(tagsFile(dir, baseOffset));
         index.truncateFrom(relative);
         if (positions != null) {
@@ -287,6 +284,8 @@ final class Segment {
         flushedPosition = position;
         recordCount = relative;
         publishedSize = position;
+        located = -1;
+        chunkTags = null; // built again from the remaining records when a reader needs it
     }
 
     void closeChannel() throws IOException {

@@ -111,7 +111,7 @@ final class TagPostings {
         int count = in.getInt();
         int dense = in.getInt();
         if (listed < 0 || count < 0 || dense < 0
-                || (long) 4 * listed + 4L * (listed + 1) + 8L * count + 4L * dense > in.remaining()) {
+                || 4L * listed + 4L * (listed + 1L) + 8L * count + 4L * dense > in.remaining()) {
             return null;
         }
         int[] hashes = new int[listed];
@@ -131,16 +131,19 @@ final class TagPostings {
             if (starts[g + 1] <= starts[g]) {
                 return null;
             }
-            long previous = -1;
+            int previousRelative = -1;
+            int previousPosition = -1;
             for (int i = starts[g]; i < starts[g + 1]; i++) {
                 long p = postings[i];
                 int relative = OffsetIndex.relative(p);
                 int position = OffsetIndex.position(p);
-                if (relative < 0 || relative >= recordCount || position < 0
-                        || position > size - RecordLayout.HEADER_LENGTH || p <= previous) {
+                // Both grow with the records: a list that goes back could end a scan early and hide records.
+                if (relative <= previousRelative || relative >= recordCount || position <= previousPosition
+                        || position > size - RecordLayout.HEADER_LENGTH) {
                     return null;
                 }
-                previous = p;
+                previousRelative = relative;
+                previousPosition = position;
             }
         }
         return new TagPostings(hashes, starts, postings, denseHashes);

@@ -204,18 +204,20 @@ public final class ClassicQueue implements MessageQueue, Scheduling {
                 }
                 try {
                     executor.execute(() -> {
-                        pendingAppends--;
-                        pendingBytes -= size;
-                        if (error == null && QueueSchedule.waits(effective, System.currentTimeMillis())) {
-                            schedule.add(offset, effective, payload);
-                            trackExpiry(offset, effective.expiryTimeMs());
-                            armTimer();
-                        } else if (error == null) {
-                            arrived(offset, effective, size);
-                        }
-                        updateFull();
-                        // Accepted once the queue holds it: a client that asks for the count next sees it there.
-                        if (error == null) {
+                        try {
+                            pendingAppends--;
+                            pendingBytes -= size;
+                            if (error == null && QueueSchedule.waits(effective, System.currentTimeMillis())) {
+                                schedule.add(offset, effective, payload);
+                                trackExpiry(offset, effective.expiryTimeMs());
+                                armTimer();
+                            } else if (error == null) {
+                                arrived(offset, effective, size);
+                            }
+                            updateFull();
+                        } finally {
+                            // Accepted once the queue holds it (a client that asks for the count next sees it
+                            // there), and in any case: the record is stored whatever dispatch met on the way.
                             stored.complete(null);
                         }
                     });

@@ -127,6 +127,32 @@ class TransactionIT {
         }
     }
 
+    /** Uncommitted messages hold their place in a queue with x-max-length: a transaction cannot overfill it. */
+    @Test
+    void aTransactionCannotCommitAQueuePastItsMaxLength() throws Exception {
+        broker.close();
+        broker = RunningBroker.start(dataDir, "queues:\n  declare:\n    - name: tx-limited\n"
+                + "      arguments: {x-max-length: 2, x-overflow: reject-publish}\n");
+        try (Connection connection = connect()) {
+            Session session = connection.openSession();
+            Sender sender = session.openSender("/queues/tx-limited");
+            sender.openFuture().get(5, TimeUnit.SECONDS);
+            session.beginTransaction();
+            for (int i = 0; i < 3; i++) {
+                sender.send(Message.create("t" + i).durable(true)).awaitSettlement(5, TimeUnit.SECONDS);
+            }
+            ClientTransactionRolledBackException e = assertThrows(ClientTransactionRolledBackException.class,
+                    session::commitTransaction);
+            assertTrue(String.valueOf(e.getMessage()).contains("full"), e.toString());
+            assertEquals(0, count("tx-limited"), "nothing of the transaction");
+            session.beginTransaction();
+            sender.send(Message.create("a").durable(true)).awaitSettlement(5, TimeUnit.SECONDS);
+            sender.send(Message.create("b").durable(true)).awaitSettlement(5, TimeUnit.SECONDS);
+            session.commitTransaction();
+            assertEquals(List.of("a", "b"), drain(connection, "tx-limited"));
+        }
+    }
+
     @Test
     void transactionalAcksAreAppliedAtCommitAndReturnedAtRollback() throws Exception {
         try (Connection connection = connect()) {

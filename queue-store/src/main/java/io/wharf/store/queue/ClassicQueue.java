@@ -70,7 +70,13 @@ public final class ClassicQueue implements MessageQueue, Scheduling {
     /** Stored messages whose delivery time has not come (see {@link QueueSchedule}). */
     private final QueueSchedule schedule;
     /** Messages of transactions not discharged yet: stored, not visible. */
-    private final Map<Long, MessageHeader> prepared = new HashMap<>();
+    private final Map<Long, HeldForTransaction> prepared = new HashMap<>();
+    /**
+     * Prepared messages (being stored or stored) not committed or aborted yet, and their bytes: they count against
+     * x-max-length and x-max-length-bytes like pending appends, so transactions cannot commit a queue past its limit.
+     */
+    private int heldPrepared;
+    private long heldPreparedBytes;
     private long readyBytes;
     private int pendingAppends;
     /** Bytes of the appends in {@link #pendingAppends}: they count against x-max-length-bytes like ready ones. */
@@ -238,13 +244,26 @@ public final class ClassicQueue implements MessageQueue, Scheduling {
                 stored.completeExceptionally(new IllegalStateException("queue '" + name + "' is closed"));
                 return;
             }
+            int size = payload.remaining();
+            if (arguments.overflow() != Overflow.DROP_HEAD && atLimit(size)) {
+                // Refused now rather than at the commit; the transaction then rolls back (not dead-lettered: it
+                // never committed).
+                stored.completeExceptionally(new QueueFullException("queue '" + name + "' is full (x-max-length "
+                        + arguments.maxLength() + ", x-max-length-bytes " + arguments.maxLengthBytes()
+                        + ", x-overflow " + arguments.overflow().wireName() + ", counting uncommitted messages)"));
+                return;
+            }
             MessageHeader effective = withQueueTtl(header);
+            heldPrepared++;
+            heldPreparedBytes += size;
+            updateFull();
             log.appendPrepared(effective, payload).whenComplete((offset, error) -> {
                 if (error != null) {
+                    executor.execute(() -> release(size));
                     stored.completeExceptionally(error);
                     return;
                 }
-                executor.execute(() -> prepared.put(offset, effective));
+                executor.execute(() -> prepared.put(offset, new HeldForTransaction(effective, size)));
                 stored.complete(offset);
             });
         });
@@ -257,7 +276,11 @@ public final class ClassicQueue implements MessageQueue, Scheduling {
         executor.execute(() -> {
             long now = System.currentTimeMillis();
             for (long offset : offsets) {
-                MessageHeader header = prepared.remove(offset);
+                HeldForTransaction held = prepared.remove(offset);
+                if (held != null) {
+                    release(held.size());
+                }
+                MessageHeader header = held == null ? null : held.header();
                 if (header != null && !closed) {
                     log.markCommitted(offset);
                     ByteBuffer payload = log.read(offset);
@@ -281,11 +304,22 @@ public final class ClassicQueue implements MessageQueue, Scheduling {
     public void abortPrepared(long[] offsets) {
         executor.execute(() -> {
             for (long offset : offsets) {
-                if (prepared.remove(offset) != null && !closed) {
+                HeldForTransaction held = prepared.remove(offset);
+                if (held != null) {
+                    release(held.size());
+                }
+                if (held != null && !closed) {
                     log.ack(offset);
                 }
             }
         });
+    }
+
+    /** A prepared message of {@code size} bytes no longer counts against the limits. */
+    private void release(int size) {
+        heldPrepared--;
+        heldPreparedBytes -= size;
+        updateFull();
     }
 
     @Override
@@ -343,10 +377,11 @@ public final class ClassicQueue implements MessageQueue, Scheduling {
                 || (arguments.maxLengthBytes() >= 0 && readyBytes > arguments.maxLengthBytes());
     }
 
-    /** Would one more message of {@code size} bytes take the queue past a limit? Pending appends count. */
+    /** Would one more message of {@code size} bytes take the queue past a limit? Pending and prepared ones count. */
     private boolean atLimit(int size) {
-        return (arguments.maxLength() >= 0 && ready.size() + pendingAppends >= arguments.maxLength())
-                || (arguments.maxLengthBytes() >= 0 && readyBytes + pendingBytes + size > arguments.maxLengthBytes());
+        return (arguments.maxLength() >= 0 && ready.size() + pendingAppends + heldPrepared >= arguments.maxLength())
+                || (arguments.maxLengthBytes() >= 0
+                        && readyBytes + pendingBytes + heldPreparedBytes + size > arguments.maxLengthBytes());
     }
 
     private void updateFull() {
@@ -794,6 +829,10 @@ public final class ClassicQueue implements MessageQueue, Scheduling {
         long delayMs = Math.min(MAX_TIMER_DELAY_MS, Math.max(0, due - now));
         timerDueMs = Math.min(due, now + delayMs);
         timerTask = timer.schedule(() -> executor.execute(this::onTimer), delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** A prepared message: its header (for when it commits) and its size (held against the limits meanwhile). */
+    private record HeldForTransaction(MessageHeader header, int size) {
     }
 
     private record Acquired(QueueConsumers.State holder, int priority, int deliveryCount, boolean firstAcquirer,

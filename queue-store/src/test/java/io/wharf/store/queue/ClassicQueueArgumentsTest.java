@@ -168,6 +168,34 @@ class ClassicQueueArgumentsTest {
         assertFalse(queue.full());
     }
 
+    /** Uncommitted transactional messages hold their place: a transaction cannot commit a queue past its limit. */
+    @Test
+    void preparedMessagesCountAgainstTheLimitUntilCommittedOrAborted() throws Exception {
+        queue(Map.of("x-max-length", 2L, "x-overflow", "reject-publish"));
+        long first = queue.prepare(MessageHeader.of(true), ByteBuffer.wrap("p1".getBytes(StandardCharsets.UTF_8)))
+                .get(5, TimeUnit.SECONDS);
+        long second = queue.prepare(MessageHeader.of(true), ByteBuffer.wrap("p2".getBytes(StandardCharsets.UTF_8)))
+                .get(5, TimeUnit.SECONDS);
+        idle();
+        assertEquals(0, queue.messageCount(), "prepared messages are not visible");
+        assertTrue(queue.full(), "two held of two");
+        ExecutionException third = assertThrows(ExecutionException.class, () -> queue.prepare(MessageHeader.of(true),
+                ByteBuffer.wrap("p3".getBytes(StandardCharsets.UTF_8))).get(5, TimeUnit.SECONDS));
+        assertInstanceOf(QueueFullException.class, third.getCause());
+        ExecutionException plain = assertThrows(ExecutionException.class,
+                () -> enqueue("plain", MessageHeader.of(true)).get(5, TimeUnit.SECONDS));
+        assertInstanceOf(QueueFullException.class, plain.getCause());
+        // One aborts: its place is free again; the other commits and becomes visible.
+        queue.abortPrepared(new long[] {second});
+        idle();
+        assertFalse(queue.full());
+        enqueue("after-abort", MessageHeader.of(true)).get(5, TimeUnit.SECONDS);
+        queue.commitPrepared(new long[] {first}).get(5, TimeUnit.SECONDS);
+        idle();
+        assertEquals(2, queue.messageCount());
+        assertTrue(queue.full());
+    }
+
     @Test
     void rejectPublishCountsBytesStillBeingStored() throws Exception {
         // Appends that have not completed yet (a forced write in progress) count against the byte limit too.

@@ -433,6 +433,50 @@ class ManagementHttpIT {
         return ids;
     }
 
+    /** A partitioned stream's named consumer groups: members, which partitions each reads, committed offsets. */
+    @Test
+    void consumerGroupsOfAPartitionedStreamAreListed() throws Exception {
+        try (Client client = Client.create(); Connection connection = client.connect("127.0.0.1", broker.port(),
+                new ConnectionOptions().user("alice").password("secret"));
+             ManagementClient management = new ManagementClient(connection)) {
+            assertEquals(201, management.call("PUT", "/queues/events", Map.of("durable", true, "arguments",
+                    Map.of("x-queue-type", "stream", "x-partitions", 3L))).status());
+            for (int i = 0; i < 2; i++) {
+                org.apache.qpid.protonj2.client.ReceiverOptions options =
+                        new org.apache.qpid.protonj2.client.ReceiverOptions().creditWindow(10);
+                options.properties(Map.of("wharf:consumer-group", "audit"));
+                connection.openReceiver("/queues/events", options).openFuture().get(10, SECONDS);
+            }
+            // Without a group name: a private group, not listed.
+            connection.openReceiver("/queues/events").openFuture().get(10, SECONDS);
+            String path = "/api/stream-groups/%2F/events";
+            await().atMost(10, SECONDS).until(() -> {
+                List<Map<String, Object>> groups = api.get(path).list();
+                return groups.size() == 1 && ((List<?>) groups.get(0).get("members")).stream()
+                        .mapToInt(m -> ((List<?>) ((Map<?, ?>) m).get("partitions")).size()).sum() == 3;
+            });
+            Map<String, Object> group = api.get(path).list().get(0);
+            assertEquals("audit", group.get("name"));
+            assertEquals("events", group.get("stream"));
+            List<?> members = (List<?>) group.get("members");
+            assertEquals(2, members.size(), group.toString());
+            java.util.Set<Object> partitions = new java.util.TreeSet<>();
+            for (Object m : members) {
+                Map<?, ?> member = (Map<?, ?>) m;
+                assertTrue(String.valueOf(member.get("connection")).length() > 0, member.toString());
+                assertNotNull(member.get("link"));
+                for (Object p : (List<?>) member.get("partitions")) {
+                    assertTrue(partitions.add(((Number) p).intValue()), "each partition read once: " + group);
+                }
+            }
+            assertEquals(java.util.Set.of(0, 1, 2), partitions);
+            assertEquals(3, ((List<?>) group.get("committed_offsets")).size());
+            assertEquals(404, api.get("/api/stream-groups/%2F/nothing").status());
+            assertEquals(404, api.get("/api/stream-groups/%2F").status());
+            assertEquals(405, api.post(path, "{}").status());
+        }
+    }
+
     @Test
     void usersAndPermissions() throws Exception {
         assertEquals(List.of("alice"), names(api.get("/api/users").list()));

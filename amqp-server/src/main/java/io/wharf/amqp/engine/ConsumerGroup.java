@@ -1,5 +1,6 @@
 package io.wharf.amqp.engine;
 
+import io.wharf.plugin.admin.BrokerAdmin;
 import io.wharf.store.queue.MessageQueue;
 import io.wharf.store.stream.StreamOffset;
 import io.wharf.store.stream.StreamQueue;
@@ -72,6 +73,28 @@ final class ConsumerGroup {
 
     ScheduledExecutorService executor() {
         return owner.executor();
+    }
+
+    /** What management shows of this group: members with their partitions, committed offsets. Group thread. */
+    BrokerAdmin.ConsumerGroupInfo info() {
+        List<BrokerAdmin.GroupMemberInfo> shown = new ArrayList<>();
+        for (GroupMember member : members) {
+            List<Integer> owned = new ArrayList<>();
+            for (int p = 0; p < owners.length; p++) {
+                if (owners[p] == member) {
+                    owned.add(p);
+                }
+            }
+            shown.add(new BrokerAdmin.GroupMemberInfo(member.connectionId, member.linkName, owned));
+        }
+        for (GroupMember member : waiting) {
+            shown.add(new BrokerAdmin.GroupMemberInfo(member.connectionId, member.linkName, List.of()));
+        }
+        List<Long> offsets = new ArrayList<>();
+        for (long c : committed) {
+            offsets.add(c == PartitionReader.UNKNOWN ? -1L : c);
+        }
+        return new BrokerAdmin.ConsumerGroupInfo(stream, name, shown, offsets);
     }
 
     /** A member joins: after the stored offsets are read (first member), the partitions are dealt again. */

@@ -1,6 +1,7 @@
 package io.wharf.amqp.engine;
 
 import io.wharf.exchange.PartitionExchange;
+import io.wharf.plugin.admin.BrokerAdmin;
 import io.wharf.exchange.PartitionedStreams.PartitionedStream;
 import io.wharf.store.queue.QueueDefinition;
 import io.wharf.store.stream.StreamOffset;
@@ -55,10 +56,32 @@ final class ConsumerGroups {
      *
      * @param startSpec where partitions start when the group has no stored offset for them
      */
-    GroupMember member(PartitionedStream stream, String groupName, StreamOffset startSpec) {
+    GroupMember member(PartitionedStream stream, String groupName, StreamOffset startSpec, String connectionId,
+            String linkName) {
         QueueDefinition definition = new QueueDefinition(vhost, stream.name(), "stream", true, false, false,
                 Map.of("x-queue-type", "stream", PartitionExchange.PARTITIONS, (long) stream.partitionCount()));
-        return new GroupMember(new GroupRef(stream, groupName), definition, startSpec, joins.incrementAndGet());
+        return new GroupMember(new GroupRef(stream, groupName), definition, startSpec, joins.incrementAndGet(),
+                connectionId, linkName);
+    }
+
+    /** The named groups reading {@code stream} now, by name; asked on the group thread (none when it never ran). */
+    java.util.concurrent.CompletableFuture<java.util.List<BrokerAdmin.ConsumerGroupInfo>> groupsOf(String stream) {
+        if (executor == null) {
+            return java.util.concurrent.CompletableFuture.completedFuture(java.util.List.of());
+        }
+        java.util.concurrent.CompletableFuture<java.util.List<BrokerAdmin.ConsumerGroupInfo>> answer =
+                new java.util.concurrent.CompletableFuture<>();
+        executor().execute(() -> {
+            java.util.List<BrokerAdmin.ConsumerGroupInfo> list = new java.util.ArrayList<>();
+            for (ConsumerGroup group : groups.values()) {
+                if (group.stream.equals(stream)) {
+                    list.add(group.info());
+                }
+            }
+            list.sort(java.util.Comparator.comparing(BrokerAdmin.ConsumerGroupInfo::name));
+            answer.complete(list);
+        });
+        return answer;
     }
 
     /** The group a member belongs to, found (or made) on the group thread when it joins. */

@@ -55,7 +55,7 @@ final class GroupConsumers {
         StreamOffset spec = ConsumerLink.streamOffset(source.getFilter());
         String group = group(sender.getRemoteProperties());
         GroupMember member = connection.vhost().consumerGroups().member(stream, group,
-                spec == null ? StreamOffset.NEXT : spec);
+                spec == null ? StreamOffset.NEXT : spec, connection.connectionId(), sender.getName());
         // ConsumerLink echoes the offset filter only for a stream queue; the member applies it, so keep it here.
         Source reply = ConsumerLink.copyOf(source);
         reply.setAddress(source.getAddress());

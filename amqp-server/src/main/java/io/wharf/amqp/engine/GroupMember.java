@@ -52,6 +52,9 @@ final class GroupMember implements MessageQueue {
     final StreamOffset startSpec;
     /** Join order in the group; assignment follows it. */
     final long joinSequence;
+    /** Which connection and link the member reads for (management listings). */
+    final String connectionId;
+    final String linkName;
 
     // ---- group thread ----
     private QueueConsumer link;
@@ -70,7 +73,9 @@ final class GroupMember implements MessageQueue {
     private volatile int consumers;
 
     GroupMember(ConsumerGroups.GroupRef groupRef, QueueDefinition definition, StreamOffset startSpec,
-            long joinSequence) {
+            long joinSequence, String connectionId, String linkName) {
+        this.connectionId = connectionId;
+        this.linkName = linkName;
         this.groupRef = groupRef;
         this.definition = definition;
         this.startSpec = startSpec;

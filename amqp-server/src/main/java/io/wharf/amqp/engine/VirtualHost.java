@@ -45,6 +45,12 @@ public final class VirtualHost {
         return consumerGroups;
     }
 
+    /** The named consumer groups reading partitioned stream {@code stream} (see {@link ConsumerGroups#groupsOf}). */
+    public java.util.concurrent.CompletableFuture<java.util.List<io.wharf.plugin.admin.BrokerAdmin.ConsumerGroupInfo>>
+            consumerGroupsOf(String stream) {
+        return consumerGroups.groupsOf(stream);
+    }
+
     public QueueRegistry queues() {
         return topology.queues();
     }

@@ -405,6 +405,16 @@ public final class Administration implements BrokerAdmin {
         return stream(vhost, name).storeOffset(consumer, offset);
     }
 
+    @Override
+    public CompletableFuture<List<BrokerAdmin.ConsumerGroupInfo>> consumerGroups(String vhost, String stream) {
+        VirtualHost v = vhost(vhost);
+        if (io.wharf.exchange.PartitionedStreams.find(v.topology(), stream) == null) {
+            throw new AdminException(Reason.NOT_FOUND, "no partitioned stream '" + stream + "' in vhost '" + vhost
+                    + "'");
+        }
+        return v.consumerGroupsOf(stream);
+    }
+
     // ---- scheduled messages ----
 
     @Override

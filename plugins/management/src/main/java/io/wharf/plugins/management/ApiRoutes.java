@@ -75,6 +75,7 @@ final class ApiRoutes implements HttpHandler {
             case "consumers" -> consumers(request, rest, access);
             case "definitions" -> definitions.handle(request, rest, access);
             case "stream-offsets" -> streamOffsets(request, rest, access);
+            case "stream-groups" -> streamGroups(request, rest, access);
             case "scheduled-messages" -> scheduled.summary(request, rest, access);
             case "health" -> health(request, rest);
             case "users", "permissions" -> users.handle(request, resource, rest);
@@ -617,6 +618,34 @@ final class ApiRoutes implements HttpHandler {
             return done(notAllowed(request.method()));
         }
         return done(HttpResponse.error(404, "a stream offsets path is /api/stream-offsets/vhost/stream[/consumer]"));
+    }
+
+    /** {@code GET /api/stream-groups/:vhost/:stream}: a partitioned stream's named consumer groups. */
+    private CompletableFuture<HttpResponse> streamGroups(HttpRequest request, List<String> rest, VhostAccess access) {
+        if (rest.size() != 2) {
+            return done(HttpResponse.error(404, "a stream groups path is /api/stream-groups/vhost/stream"));
+        }
+        if (!request.method().equals("GET")) {
+            return done(notAllowed(request.method()));
+        }
+        access.requireVhost(rest.get(0));
+        return admin.consumerGroups(rest.get(0), rest.get(1)).thenApply(groups -> {
+            List<Object> list = new ArrayList<>();
+            for (BrokerAdmin.ConsumerGroupInfo g : groups) {
+                List<Object> members = new ArrayList<>();
+                for (BrokerAdmin.GroupMemberInfo m : g.members()) {
+                    members.add(Map.of("connection", m.connection(), "link", m.link(), "partitions",
+                            m.partitions()));
+                }
+                Map<String, Object> shown = new LinkedHashMap<>();
+                shown.put("stream", g.stream());
+                shown.put("name", g.name());
+                shown.put("members", members);
+                shown.put("committed_offsets", g.committed());
+                list.add(shown);
+            }
+            return HttpResponse.json(200, list);
+        });
     }
 
     private CompletableFuture<HttpResponse> health(HttpRequest request, List<String> rest) {

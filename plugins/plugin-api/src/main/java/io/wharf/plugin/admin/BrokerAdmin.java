@@ -116,6 +116,15 @@ public interface BrokerAdmin {
     /** Resource alarms in force now (empty when healthy). */
     List<Alarm> alarms();
 
+    /**
+     * The named consumer groups reading partitioned stream {@code stream}: their members (which connection and link,
+     * which partitions) and committed offsets. 404 when {@code stream} is not a partitioned stream.
+     */
+    default CompletableFuture<List<ConsumerGroupInfo>> consumerGroups(String vhost, String stream) {
+        return CompletableFuture.failedFuture(new AdminException(AdminException.Reason.NOT_FOUND,
+                "consumer groups are not available here"));
+    }
+
     // ---- records ----
 
     /** Broker-wide numbers. */
@@ -197,6 +206,16 @@ public interface BrokerAdmin {
     }
 
     /** @param resource {@code disk} or {@code memory} */
+    /**
+     * @param committed per partition, the group's committed offset (as stored for the group on that partition), or
+     *                  -1 when it has none yet
+     */
+    record ConsumerGroupInfo(String stream, String name, List<GroupMemberInfo> members, List<Long> committed) {
+    }
+
+    record GroupMemberInfo(String connection, String link, List<Integer> partitions) {
+    }
+
     record Alarm(String resource, String reason) {
     }
 }

@@ -104,16 +104,26 @@ class TransactionIT {
         }
     }
 
+    /** Restarts the broker with queue {@code name} declared with {@code arguments} (YAML flow mapping). */
+    private void restartDeclaring(String name, String arguments) throws Exception {
+        broker.close();
+        broker = RunningBroker.start(dataDir, "queues:\n  declare:\n    - name: " + name + "\n      arguments: "
+                + arguments + "\n");
+    }
+
+    private static Sender openedSender(Session session, String queue) throws Exception {
+        Sender sender = session.openSender("/queues/" + queue);
+        sender.openFuture().get(5, TimeUnit.SECONDS);
+        return sender;
+    }
+
     /** Streams keep no invisible prepared records: a transactional publish to one fails its transaction, named. */
     @Test
     void aTransactionalPublishToAStreamRollsTheTransactionBackNamingTheStream() throws Exception {
-        broker.close();
-        broker = RunningBroker.start(dataDir, "queues:\n  declare:\n    - name: tx-stream\n"
-                + "      arguments: {x-queue-type: stream}\n");
+        restartDeclaring("tx-stream", "{x-queue-type: stream}");
         try (Connection connection = connect()) {
             Session session = connection.openSession();
-            Sender sender = session.openSender("/queues/tx-stream");
-            sender.openFuture().get(5, TimeUnit.SECONDS);
+            Sender sender = openedSender(session, "tx-stream");
             session.beginTransaction();
             sender.send(Message.create("in a transaction").durable(true)).awaitSettlement(5, TimeUnit.SECONDS);
             ClientTransactionRolledBackException e = assertThrows(ClientTransactionRolledBackException.class,
@@ -130,13 +140,10 @@ class TransactionIT {
     /** Uncommitted messages hold their place in a queue with x-max-length: a transaction cannot overfill it. */
     @Test
     void aTransactionCannotCommitAQueuePastItsMaxLength() throws Exception {
-        broker.close();
-        broker = RunningBroker.start(dataDir, "queues:\n  declare:\n    - name: tx-limited\n"
-                + "      arguments: {x-max-length: 2, x-overflow: reject-publish}\n");
+        restartDeclaring("tx-limited", "{x-max-length: 2, x-overflow: reject-publish}");
         try (Connection connection = connect()) {
             Session session = connection.openSession();
-            Sender sender = session.openSender("/queues/tx-limited");
-            sender.openFuture().get(5, TimeUnit.SECONDS);
+            Sender sender = openedSender(session, "tx-limited");
             session.beginTransaction();
             for (int i = 0; i < 3; i++) {
                 sender.send(Message.create("t" + i).durable(true)).awaitSettlement(5, TimeUnit.SECONDS);

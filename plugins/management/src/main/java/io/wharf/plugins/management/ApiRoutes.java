@@ -142,14 +142,7 @@ final class ApiRoutes implements HttpHandler {
         int exchanges = 0;
         int consumers = 0;
         long messages = 0;
-        long publish = 0;
-        long deliver = 0;
-        long ack = 0;
-        long redeliver = 0;
-        double publishRate = 0;
-        double deliverRate = 0;
-        double ackRate = 0;
-        double redeliverRate = 0;
+        MessageStats stats = MessageStats.NONE;
         for (String v : admin.vhosts()) {
             if (!access.sees(v)) {
                 continue;
@@ -160,22 +153,13 @@ final class ApiRoutes implements HttpHandler {
                 queues++;
                 consumers += q.consumers();
                 messages += Math.max(0, q.messages());
-                MessageStats st = q.stats();
-                publish += st.publish();
-                deliver += st.deliver();
-                ack += st.ack();
-                redeliver += st.redeliver();
-                publishRate += st.publishRate();
-                deliverRate += st.deliverRate();
-                ackRate += st.ackRate();
-                redeliverRate += st.redeliverRate();
+                stats = stats.plus(q.stats());
             }
         }
         int connections = (int) admin.connections().join().stream()
                 .filter(c -> access.sees(c.vhost(), c.user())).count();
         return new BrokerAdmin.Overview(all.nodeName(), all.brokerVersion(), all.uptimeMs(), vhosts, queues,
-                exchanges, connections, consumers, messages, messages, 0, new MessageStats(publish, deliver, ack,
-                redeliver, publishRate, deliverRate, ackRate, redeliverRate, List.of()));
+                exchanges, connections, consumers, messages, messages, 0, stats);
     }
 
     // ---- vhosts ----

@@ -16,6 +16,13 @@ public record MessageStats(long publish, long deliver, long ack, long redeliver,
 
     public static final MessageStats NONE = new MessageStats(0, 0, 0, 0, 0, 0, 0, 0, List.of());
 
+    /** These counts and rates plus {@code other}'s; no samples (series of different objects do not line up). */
+    public MessageStats plus(MessageStats other) {
+        return new MessageStats(publish + other.publish, deliver + other.deliver, ack + other.ack,
+                redeliver + other.redeliver, publishRate + other.publishRate, deliverRate + other.deliverRate,
+                ackRate + other.ackRate, redeliverRate + other.redeliverRate, List.of());
+    }
+
     /** Cumulative counts at one moment. */
     public record Sample(long timestampMs, long publish, long deliver, long ack, long redeliver) {
     }

@@ -324,7 +324,6 @@ final class Segment {
         long best = -1;
         if (postings != null) {
             int dense = 0;
-            scanned = new int[tagHashes.length];
             for (int hash : tagHashes) {
                 int group = postings.group(hash);
                 if (group >= 0) {
@@ -333,13 +332,13 @@ final class Segment {
                         best = next;
                     }
                 } else if (group == TagPostings.DENSE) {
-                    scanned[dense++] = hash;
+                    dense++;
                 }
             }
             if (dense == 0) {
-                return found(best);
+                return found(best); // the usual case for a rare tag: no allocation, no header read
             }
-            scanned = java.util.Arrays.copyOf(scanned, dense);
+            scanned = denseOnly(postings, tagHashes, dense);
         }
         // The headers of the chunks that may hold a scanned hash, up to the record the postings found (if any).
         tags.ensureWords(map, limit, index);
@@ -377,6 +376,18 @@ final class Segment {
             }
         }
         return found(best);
+    }
+
+    /** The {@code dense} hashes of {@code tagHashes} that {@code postings} does not list. */
+    private static int[] denseOnly(TagPostings postings, int[] tagHashes, int dense) {
+        int[] scanned = new int[dense];
+        int n = 0;
+        for (int hash : tagHashes) {
+            if (postings.group(hash) == TagPostings.DENSE) {
+                scanned[n++] = hash;
+            }
+        }
+        return scanned;
     }
 
     /** The offset of the record {@code packed} (or -1 for -1), remembered for the read that follows. */

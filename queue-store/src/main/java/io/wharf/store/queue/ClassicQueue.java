@@ -187,9 +187,7 @@ public final class ClassicQueue implements MessageQueue, Scheduling {
                 if (arguments.overflow() == Overflow.REJECT_PUBLISH_DLX) {
                     deadLetters.deadLetter(definition, payload.asReadOnlyBuffer(), DeadLetters.Reason.MAXLEN, 0);
                 }
-                stored.completeExceptionally(new QueueFullException("queue '" + name + "' is full (x-max-length "
-                        + arguments.maxLength() + ", x-max-length-bytes " + arguments.maxLengthBytes()
-                        + ", x-overflow " + arguments.overflow().wireName() + ")"));
+                stored.completeExceptionally(fullError(""));
                 return;
             }
             MessageHeader effective = withQueueTtl(header);
@@ -248,9 +246,7 @@ public final class ClassicQueue implements MessageQueue, Scheduling {
             if (arguments.overflow() != Overflow.DROP_HEAD && atLimit(size)) {
                 // Refused now rather than at the commit; the transaction then rolls back (not dead-lettered: it
                 // never committed).
-                stored.completeExceptionally(new QueueFullException("queue '" + name + "' is full (x-max-length "
-                        + arguments.maxLength() + ", x-max-length-bytes " + arguments.maxLengthBytes()
-                        + ", x-overflow " + arguments.overflow().wireName() + ", counting uncommitted messages)"));
+                stored.completeExceptionally(fullError(", counting uncommitted messages"));
                 return;
             }
             MessageHeader effective = withQueueTtl(header);
@@ -313,6 +309,13 @@ public final class ClassicQueue implements MessageQueue, Scheduling {
                 }
             }
         });
+    }
+
+    /** The refusal of a message the queue's limits leave no room for; {@code more} ends the parenthesis. */
+    private QueueFullException fullError(String more) {
+        return new QueueFullException("queue '" + name + "' is full (x-max-length " + arguments.maxLength()
+                + ", x-max-length-bytes " + arguments.maxLengthBytes() + ", x-overflow "
+                + arguments.overflow().wireName() + more + ")");
     }
 
     /** A prepared message of {@code size} bytes no longer counts against the limits. */

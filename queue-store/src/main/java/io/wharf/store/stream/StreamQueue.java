@@ -191,23 +191,34 @@ public final class StreamQueue implements MessageQueue, Scheduling {
                 schedule.hold(header, payload, stored);
                 return;
             }
-            CompletableFuture<Long> appended;
-            try {
-                appended = log.append(header, payload, header.durable());
-            } catch (RuntimeException e) {
-                stored.completeExceptionally(e);
-                return;
-            }
-            appended.whenComplete((offset, error) -> {
-                if (error != null) {
-                    stored.completeExceptionally(error);
-                    return;
-                }
-                executor.execute(this::deliverAll);
-                stored.complete(null);
-            });
+            afterAppend(() -> log.append(header, payload, header.durable()), stored, executor,
+                    offset -> deliverAll());
         });
         return stored;
+    }
+
+    /**
+     * Runs {@code append}; once the record is stored, runs {@code then} with its offset on {@code executor} and
+     * completes {@code stored}; an append that throws or fails fails {@code stored}.
+     */
+    static void afterAppend(java.util.function.Supplier<CompletableFuture<Long>> append,
+            CompletableFuture<Void> stored, java.util.concurrent.Executor executor,
+            java.util.function.LongConsumer then) {
+        CompletableFuture<Long> appended;
+        try {
+            appended = append.get();
+        } catch (RuntimeException e) {
+            stored.completeExceptionally(e);
+            return;
+        }
+        appended.whenComplete((offset, error) -> {
+            if (error != null) {
+                stored.completeExceptionally(error);
+                return;
+            }
+            executor.execute(() -> then.accept(offset));
+            stored.complete(null);
+        });
     }
 
     @Override

@@ -81,23 +81,9 @@ final class StreamSchedule {
                     + "messages" + (broken != null ? ": " + broken : " (closed)")));
             return;
         }
-        CompletableFuture<Long> appended;
-        try {
-            appended = log.append(header, payload, header.durable());
-        } catch (RuntimeException e) {
-            stored.completeExceptionally(e);
-            return;
-        }
-        appended.whenComplete((offset, error) -> {
-            if (error != null) {
-                stored.completeExceptionally(error);
-                return;
-            }
-            executor.execute(() -> {
-                schedule.add(offset, header, payload);
-                arm();
-            });
-            stored.complete(null);
+        StreamQueue.afterAppend(() -> log.append(header, payload, header.durable()), stored, executor, offset -> {
+            schedule.add(offset, header, payload);
+            arm();
         });
     }
 

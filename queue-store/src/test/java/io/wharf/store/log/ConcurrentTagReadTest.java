@@ -44,6 +44,7 @@ class ConcurrentTagReadTest {
         SegmentedLog log = SegmentedLog.open(dir, new LogConfig(32 * 1024, 256), writer);
         int total = 60_000;
         AtomicBoolean done = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong checks = new java.util.concurrent.atomic.AtomicLong();
         AtomicReference<String> problem = new AtomicReference<>();
         int[][] queries = {{TagHash.of("rare")}, {TagHash.of("t7")}, {TagHash.of("t3"), TagHash.of("red")},
             {TagHash.of("t11"), TagHash.NONE}, {TagHash.of("absent")}, {TagHash.of("rare"), TagHash.of("t100")}};
@@ -69,6 +70,7 @@ class ConcurrentTagReadTest {
                     }
                 }
                 long got = log.nextWithTag(from, end, q);
+                checks.incrementAndGet();
                 if (got != expected) {
                     problem.compareAndSet(null, "from " + from + " end " + end + " q " + java.util.Arrays.toString(q)
                             + ": got " + got + " expected " + expected);
@@ -95,7 +97,10 @@ class ConcurrentTagReadTest {
             }
         }
         last.get(5, TimeUnit.SECONDS);
-        Thread.sleep(500);
+        // The readers go on a while against the whole log, all of it written.
+        long checked = checks.get();
+        org.awaitility.Awaitility.await().atMost(30, TimeUnit.SECONDS)
+                .until(() -> checks.get() >= checked + 200 || problem.get() != null);
         done.set(true);
         for (Thread t : readers) {
             t.join();

@@ -86,7 +86,7 @@ public final class DelayedDeliveryBench {
                     dueByOffset[i] = windowStart + random.nextLong(window);
                 }
             }
-            long before = usedAfterGc(memory);
+            long before = HeapUse.usedAfterGc(memory);
 
             ByteBuffer payload = ByteBuffer.allocate(size).asReadOnlyBuffer();
             Semaphore inFlight = new Semaphore(IN_FLIGHT);
@@ -105,7 +105,7 @@ public final class DelayedDeliveryBench {
             long storedAt = System.currentTimeMillis();
             long scheduled = queue.scheduledCount();
             long late = messages - scheduled;
-            long after = usedAfterGc(memory);
+            long after = HeapUse.usedAfterGc(memory);
             long heldBytes = after - before;
             System.out.printf("stored %,d in %.1f s (fsync %s); scheduled: %,d; heap for them: %.1f MB "
                     + "(%.1f B per message); max heap %d MB%n", messages, (storedAt - start) / 1e3, fsync,
@@ -194,15 +194,5 @@ public final class DelayedDeliveryBench {
         @Override
         public void drained(int unusedCredit) {
         }
-    }
-
-    private static long usedAfterGc(MemoryMXBean memory) throws InterruptedException {
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            Thread.sleep(200);
-            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
-        }
-        return used;
     }
 }

@@ -48,7 +48,7 @@ public final class QueueBacklogHeapBench {
                     () -> FileQueueLog.open(base.resolve("backlog"), LogConfig.defaults(), writer), queueThread,
                     timer, DeadLetters.DROP, () -> { });
             queueThread.submit(() -> { }).get();
-            long before = usedAfterGc(memory);
+            long before = HeapUse.usedAfterGc(memory);
 
             ByteBuffer payload = ByteBuffer.allocate(size).asReadOnlyBuffer();
             MessageHeader header = MessageHeader.of(true);
@@ -65,7 +65,7 @@ public final class QueueBacklogHeapBench {
             inFlight.acquire(20_000);
             queueThread.submit(() -> { }).get();
             long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
-            long after = usedAfterGc(memory);
+            long after = HeapUse.usedAfterGc(memory);
             long count = queue.messageCount();
             double perMessage = (after - before) / (double) count;
             System.out.println();
@@ -85,15 +85,5 @@ public final class QueueBacklogHeapBench {
                 }
             }
         }
-    }
-
-    private static long usedAfterGc(MemoryMXBean memory) throws InterruptedException {
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            Thread.sleep(200);
-            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
-        }
-        return used;
     }
 }

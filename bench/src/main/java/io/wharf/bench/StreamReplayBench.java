@@ -77,7 +77,7 @@ public final class StreamReplayBench {
             double rawSeconds = (System.nanoTime() - rawStart) / 1e9;
 
             stream = open(definition, base, writer, queueThread, timer);
-            long before = usedAfterGc(memory);
+            long before = HeapUse.usedAfterGc(memory);
             AtomicLong peak = new AtomicLong();
             ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
             sampler.scheduleAtFixedRate(() -> peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max),
@@ -89,7 +89,7 @@ public final class StreamReplayBench {
             replayer.done.await();
             double replaySeconds = (System.nanoTime() - replayStart) / 1e9;
             sampler.shutdownNow();
-            long after = usedAfterGc(memory);
+            long after = HeapUse.usedAfterGc(memory);
 
             System.out.println();
             System.out.println("| stream | replay msg/s | replay MB/s | raw file read MB/s | heap before / after"
@@ -170,15 +170,5 @@ public final class StreamReplayBench {
         @Override
         public void drained(int unusedCredit) {
         }
-    }
-
-    private static long usedAfterGc(MemoryMXBean memory) throws InterruptedException {
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            Thread.sleep(200);
-            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
-        }
-        return used;
     }
 }
